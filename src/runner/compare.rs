@@ -1,0 +1,182 @@
+//! Comparing what a target answered with what a case expects.
+
+use crate::case::Expect;
+use crate::target::Observed;
+use serde::Serialize;
+
+/// How much of an answer must agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compare {
+    /// The HTTP status only.
+    Status,
+    /// Status and error type.
+    Type,
+    /// Status, error type, message (`message_like`) and statement as JSON values.
+    #[default]
+    Message,
+    /// As `message`, plus the raw statement bytes (key order, compact JSON) and content type.
+    Exact,
+}
+
+/// One field that differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    pub field: &'static str,
+    pub expected: String,
+    pub actual: String,
+}
+
+fn show(v: Option<&str>) -> String {
+    v.map_or_else(|| "-".to_string(), str::to_string)
+}
+
+/// Every difference between `expect` and `actual` at strictness `mode`.
+pub fn compare(expect: &Expect, actual: &Observed, mode: Compare) -> Vec<Difference> {
+    let mut out = Vec::new();
+    if expect.status != actual.status {
+        out.push(Difference {
+            field: "status",
+            expected: expect.status.to_string(),
+            actual: actual.status.to_string(),
+        });
+    }
+    if mode >= Compare::Type {
+        if let Some(expected) = &expect.error_type {
+            if expected.as_deref() != actual.error_type.as_deref() {
+                out.push(Difference {
+                    field: "error_type",
+                    expected: show(expected.as_deref()),
+                    actual: show(actual.error_type.as_deref()),
+                });
+            }
+        }
+    }
+    if mode >= Compare::Message {
+        if let Some(re) = &expect.message_like {
+            // The case file was checked when read, so the regex compiles; a broken one fails.
+            let ok = regex::Regex::new(re)
+                .map(|r| actual.message.as_deref().is_some_and(|m| r.is_match(m)))
+                .unwrap_or(false);
+            if !ok {
+                out.push(Difference {
+                    field: "message",
+                    expected: format!("/{re}/"),
+                    actual: show(actual.message.as_deref()),
+                });
+            }
+        }
+        if let Some(expected) = expect.statement.as_ref().filter(|s| !s.is_null()) {
+            if actual.statement.as_ref() != Some(expected) {
+                out.push(Difference {
+                    field: "statement",
+                    expected: expected.to_string(),
+                    actual: actual.statement_raw.clone().unwrap_or_else(|| {
+                        actual
+                            .body_problem
+                            .clone()
+                            .unwrap_or_else(|| "-".to_string())
+                    }),
+                });
+            }
+        }
+    }
+    if mode == Compare::Exact {
+        if let Some(expected) = expect.statement.as_ref().filter(|s| !s.is_null()) {
+            let compact = expected.to_string();
+            if actual.statement.as_ref() == Some(expected)
+                && actual.statement_raw.as_deref() != Some(compact.as_str())
+            {
+                out.push(Difference {
+                    field: "statement-bytes",
+                    expected: compact,
+                    actual: show(actual.statement_raw.as_deref()),
+                });
+            }
+        }
+        let json = actual
+            .content_type
+            .as_deref()
+            .is_some_and(|c| c.starts_with("application/json"));
+        if !actual.body_excerpt.is_empty() && !json {
+            out.push(Difference {
+                field: "content-type",
+                expected: "application/json".into(),
+                actual: show(actual.content_type.as_deref()),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn expect(status: u16) -> Expect {
+        Expect {
+            status,
+            error_type: None,
+            message_like: None,
+            statement: None,
+        }
+    }
+
+    #[test]
+    fn strictness_levels() {
+        let e = Expect {
+            error_type: Some(Some("ValidationException".into())),
+            message_like: Some("^1 validation".into()),
+            ..expect(400)
+        };
+        let a = Observed {
+            status: 400,
+            error_type: Some("InvalidParameterValueException".into()),
+            message: Some("nope".into()),
+            ..Observed::default()
+        };
+        assert!(compare(&e, &a, Compare::Status).is_empty());
+        assert_eq!(compare(&e, &a, Compare::Type).len(), 1);
+        assert_eq!(compare(&e, &a, Compare::Message).len(), 2);
+    }
+
+    #[test]
+    fn null_error_type_demands_none() {
+        let e = Expect {
+            error_type: Some(None),
+            ..expect(201)
+        };
+        let a = Observed {
+            status: 201,
+            ..Observed::default()
+        };
+        assert!(compare(&e, &a, Compare::Type).is_empty());
+        let a = Observed {
+            error_type: Some("X".into()),
+            ..a
+        };
+        assert_eq!(compare(&e, &a, Compare::Type)[0].field, "error_type");
+    }
+
+    #[test]
+    fn statements_compare_as_values_then_as_bytes() {
+        let e = Expect {
+            statement: Some(json!({"Sid": "a", "Effect": "Allow"})),
+            ..expect(201)
+        };
+        let raw = r#"{"Effect":"Allow","Sid":"a"}"#;
+        let a = Observed {
+            status: 201,
+            statement_raw: Some(raw.into()),
+            statement: Some(serde_json::from_str(raw).unwrap()),
+            content_type: Some("application/json".into()),
+            body_excerpt: "x".into(),
+            ..Observed::default()
+        };
+        assert!(compare(&e, &a, Compare::Message).is_empty(), "key order ignored");
+        let d = compare(&e, &a, Compare::Exact);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].field, "statement-bytes");
+    }
+}

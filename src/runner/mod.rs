@@ -1,0 +1,364 @@
+//! Running cases against a target: set up `given`, resolve placeholders, send the request,
+//! compare the answer, and give each case exactly one verdict.
+
+mod compare;
+
+pub use compare::{compare, Compare, Difference};
+
+use crate::case::{self, Case, Expect, Placeholders};
+use crate::contract::FunctionRef;
+use crate::reference::{AddPermissionRequest, Body};
+use crate::target::{observe, Observed, Session, Target, TargetError};
+use crate::wire::{Operation, Response};
+use serde::Serialize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// How a case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Pass,
+    Mismatch,
+    SetupFailure,
+    TargetError,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Mismatch => "mismatch",
+            Verdict::SetupFailure => "setup-failure",
+            Verdict::TargetError => "target-error",
+        }
+    }
+}
+
+/// The request as it was sent (after placeholders and renaming), for reports and replays.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SentRequest {
+    pub function_name: String,
+    pub qualifier: Option<String>,
+    pub body: String,
+}
+
+/// One case's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseResult {
+    pub id: String,
+    pub tags: Vec<String>,
+    pub verdict: Verdict,
+    /// The expectation after placeholders (with the target's names).
+    pub expected: Expect,
+    pub actual: Option<Observed>,
+    pub differences: Vec<Difference>,
+    /// Why setup failed or the target gave no answer.
+    pub detail: Option<String>,
+    pub sent: Option<SentRequest>,
+}
+
+/// Options of a run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    pub compare: Compare,
+    /// Parallel sessions; 0 or 1 runs cases one after the other.
+    pub jobs: usize,
+}
+
+/// Runs every case against `target`; results come back in case order. `progress` is called
+/// once per finished case (from any worker thread).
+pub fn run(
+    target: &dyn Target,
+    cases: &[Case],
+    options: &RunOptions,
+    progress: &(dyn Fn(&CaseResult) + Sync),
+) -> Vec<CaseResult> {
+    let jobs = options.jobs.max(1).min(cases.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<CaseResult>>> = Mutex::new(vec![None; cases.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(case) = cases.get(i) else { break };
+                let result = run_case(target, case, options.compare);
+                progress(&result);
+                if let Ok(mut r) = results.lock() {
+                    r[i] = Some(result);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Runs one case in a session of its own.
+pub fn run_case(target: &dyn Target, case: &Case, mode: Compare) -> CaseResult {
+    let mut result = CaseResult {
+        id: case.id.clone(),
+        tags: case.tags.clone(),
+        verdict: Verdict::TargetError,
+        expected: case.expect.clone(),
+        actual: None,
+        differences: Vec::new(),
+        detail: None,
+        sent: None,
+    };
+    let mut session = match target.session() {
+        Ok(s) => s,
+        Err(e) => {
+            result.detail = Some(e.to_string());
+            return result;
+        }
+    };
+    let outcome = execute(session.as_mut(), target.placeholders(), case, mode, &mut result);
+    session.finish();
+    if let Err(failure) = outcome {
+        let (verdict, detail) = match failure {
+            Failure::Setup(d) => (Verdict::SetupFailure, d),
+            Failure::Target(e) => (Verdict::TargetError, e.to_string()),
+        };
+        result.verdict = verdict;
+        result.detail = Some(detail);
+    }
+    result
+}
+
+enum Failure {
+    Setup(String),
+    Target(TargetError),
+}
+
+impl From<TargetError> for Failure {
+    fn from(e: TargetError) -> Self {
+        Failure::Target(e)
+    }
+}
+
+fn execute(
+    session: &mut dyn Session,
+    mut vars: Placeholders,
+    case: &Case,
+    mode: Compare,
+    result: &mut CaseResult,
+) -> Result<(), Failure> {
+    provision(session, &vars, case)?;
+    let mut function_name = vars.apply(&case.request.function_name);
+    let mut qualifier = case.request.qualifier.as_deref().map(|q| vars.apply(q));
+    let body_text = String::from_utf8_lossy(&case.body_bytes()).into_owned();
+    if [&function_name, &body_text]
+        .into_iter()
+        .chain(qualifier.as_ref())
+        .any(|s| case::needs_current_revision(s))
+    {
+        vars.current_revision = Some(current_revision(session, &function_name, qualifier.as_deref())?);
+        function_name = vars.apply(&function_name);
+        qualifier = qualifier.map(|q| vars.apply(&q));
+    }
+    let body = match &case.request.body {
+        Some(v) => Body::Json(vars.apply_json(v)),
+        None => Body::Raw(vars.apply(case.request.raw_body.as_deref().unwrap_or_default()).into_bytes()),
+    };
+    let mut expected = Expect {
+        message_like: case.expect.message_like.as_deref().map(|m| vars.apply(m)),
+        statement: case.expect.statement.as_ref().map(|s| vars.apply_json(s)),
+        ..case.expect.clone()
+    };
+    // Give the case's functions the target's names, in the request and the expectation alike.
+    if let Some(mut fref) = FunctionRef::parse(&function_name) {
+        let renamed = session.function_name(&fref.name);
+        if renamed != fref.name {
+            let (from, to) = (format!(":function:{}", fref.name), format!(":function:{renamed}"));
+            expected.message_like = expected.message_like.map(|m| m.replace(&from, &to));
+            expected.statement = expected
+                .statement
+                .map(|s| rename_in_json(&s, &from, &to));
+            fref.name = renamed;
+            function_name = fref.to_string();
+        }
+    }
+    let request = AddPermissionRequest {
+        function_name,
+        qualifier,
+        body,
+    };
+    result.sent = Some(SentRequest {
+        function_name: request.function_name.clone(),
+        qualifier: request.qualifier.clone(),
+        body: String::from_utf8_lossy(&request.body.to_bytes()).into_owned(),
+    });
+    let response = session.send(&Operation::AddPermission(request))?;
+    let observed = observe(&response);
+    result.differences = compare(&expected, &observed, mode);
+    result.verdict = if result.differences.is_empty() {
+        Verdict::Pass
+    } else {
+        Verdict::Mismatch
+    };
+    result.expected = expected;
+    result.actual = Some(observed);
+    Ok(())
+}
+
+fn rename_in_json(v: &serde_json::Value, from: &str, to: &str) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(s.replace(from, to)),
+        Value::Array(a) => Value::Array(a.iter().map(|x| rename_in_json(x, from, to)).collect()),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, x)| (k.clone(), rename_in_json(x, from, to)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Sends `op` during setup and insists on `status`.
+fn setup_call(session: &mut dyn Session, op: Operation, status: u16) -> Result<Response, Failure> {
+    let response = session.send(&op)?;
+    if response.status != status {
+        let o = observe(&response);
+        return Err(Failure::Setup(format!(
+            "{} answered {} {} {} (expected {status})",
+            op.name(),
+            response.status,
+            o.error_type.unwrap_or_default(),
+            o.message.unwrap_or(o.body_excerpt),
+        )));
+    }
+    Ok(response)
+}
+
+/// Brings the target into the case's `given` state through the Lambda API.
+fn provision(session: &mut dyn Session, vars: &Placeholders, case: &Case) -> Result<(), Failure> {
+    for f in &case.given.functions {
+        let name = session.function_name(&f.name);
+        setup_call(session, Operation::CreateFunction { name: name.clone() }, 201)?;
+        for wanted in &f.versions {
+            let r = setup_call(session, Operation::PublishVersion { name: name.clone() }, 201)?;
+            let got = serde_json::from_slice::<serde_json::Value>(&r.body)
+                .ok()
+                .and_then(|v| v.get("Version").and_then(|v| v.as_str()).map(str::to_string));
+            if got.as_deref() != Some(wanted.as_str()) {
+                return Err(Failure::Setup(format!(
+                    "PublishVersion of {} gave version {} where the case lists {wanted}",
+                    f.name,
+                    got.unwrap_or_else(|| "(unreadable)".into())
+                )));
+            }
+        }
+        for (alias, version) in &f.aliases {
+            setup_call(
+                session,
+                Operation::CreateAlias {
+                    name: name.clone(),
+                    alias: alias.clone(),
+                    version: version.clone(),
+                },
+                201,
+            )?;
+        }
+        for p in &f.permissions {
+            setup_call(
+                session,
+                Operation::AddPermission(AddPermissionRequest {
+                    function_name: name.clone(),
+                    qualifier: p.qualifier.as_deref().map(|q| vars.apply(q)),
+                    body: Body::Json(vars.apply_json(&p.body)),
+                }),
+                201,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// `${CURRENT_REVISION}`: GetPolicy's RevisionId for the function and qualifier, or where no
+/// policy exists yet, the RevisionId of the version or alias the qualifier addresses.
+fn current_revision(
+    session: &mut dyn Session,
+    function_name: &str,
+    qualifier: Option<&str>,
+) -> Result<String, Failure> {
+    let Some(fref) = FunctionRef::parse(function_name) else {
+        return Ok(String::new());
+    };
+    let name = session.function_name(&fref.name);
+    let qualifier = qualifier.map(str::to_string).or(fref.qualifier);
+    let revision = |r: &Response, container: Option<&str>| {
+        let v: serde_json::Value = serde_json::from_slice(&r.body).ok()?;
+        let v = match container {
+            Some(c) => v.get(c)?.clone(),
+            None => v,
+        };
+        v.get("RevisionId")?.as_str().map(str::to_string)
+    };
+    let policy = session.send(&Operation::GetPolicy {
+        function_name: name.clone(),
+        qualifier: qualifier.clone(),
+    })?;
+    if policy.status == 200 {
+        if let Some(r) = revision(&policy, None) {
+            return Ok(r);
+        }
+    }
+    let is_version = |q: &str| q.bytes().all(|b| b.is_ascii_digit()) || q.starts_with('$');
+    let (response, container) = match qualifier {
+        Some(q) if !is_version(&q) => (
+            session.send(&Operation::GetAlias {
+                name,
+                alias: q,
+            })?,
+            None,
+        ),
+        q => (
+            session.send(&Operation::GetFunction { name, qualifier: q })?,
+            Some("Configuration"),
+        ),
+    };
+    Ok(revision(&response, container).unwrap_or_default())
+}
+
+/// Counts of each verdict.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub total: usize,
+    pub pass: usize,
+    pub mismatch: usize,
+    pub setup_failure: usize,
+    pub target_error: usize,
+}
+
+impl Summary {
+    pub fn of(results: &[CaseResult]) -> Summary {
+        let mut s = Summary {
+            total: results.len(),
+            ..Summary::default()
+        };
+        for r in results {
+            match r.verdict {
+                Verdict::Pass => s.pass += 1,
+                Verdict::Mismatch => s.mismatch += 1,
+                Verdict::SetupFailure => s.setup_failure += 1,
+                Verdict::TargetError => s.target_error += 1,
+            }
+        }
+        s
+    }
+
+    pub fn failed(&self) -> usize {
+        self.total - self.pass
+    }
+
+    /// The closing line: `N passed, M failed`.
+    pub fn line(&self) -> String {
+        format!("{} passed, {} failed", self.pass, self.failed())
+    }
+}
