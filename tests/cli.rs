@@ -1,0 +1,122 @@
+//! The `addperm` binary: exit codes, error messages, and the curated cases through `check`.
+
+use std::io::Write;
+use std::process::{Command, Output};
+
+fn addperm(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_addperm"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn case_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases")
+}
+
+#[test]
+fn every_curated_case_passes_against_the_reference() {
+    let mut files: Vec<_> = std::fs::read_dir(case_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for f in files {
+        let o = addperm(&[
+            "check",
+            "--target",
+            "reference",
+            "--cases",
+            f.to_str().unwrap(),
+        ]);
+        let (out, err) = text(&o);
+        assert!(o.status.success(), "{}:\n{out}\n{err}", f.display());
+        let last = out.lines().last().unwrap_or_default();
+        assert!(last.ends_with(" passed, 0 failed"), "{last}");
+    }
+}
+
+fn temp_cases(content: &str) -> tempfile::NamedTempFile {
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(content.as_bytes()).unwrap();
+    f
+}
+
+const PASSING: &str = r#"{"id":"ok","request":{"function_name":"f","body":{"StatementId":"s","Action":"lambda:InvokeFunction","Principal":"*"}},"expect":{"status":404,"error_type":"ResourceNotFoundException","message_like":"^Function not found: arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:f$"}}"#;
+
+#[test]
+fn a_failing_case_exits_1_and_shows_both_sides() {
+    let failing = PASSING.replace("\"ok\"", "\"bad\"").replace("404", "409");
+    let f = temp_cases(&format!("{PASSING}\n{failing}\n"));
+    let o = addperm(&["check", "--cases", f.path().to_str().unwrap()]);
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("MISMATCH bad  [rule function-not-found]"),
+        "{out}"
+    );
+    assert!(out.contains("status          409"), "{out}");
+    assert!(out.trim_end().ends_with("1 passed, 1 failed"), "{out}");
+}
+
+#[test]
+fn tags_filter_cases() {
+    let tagged = PASSING.replace("\"id\":\"ok\"", "\"id\":\"t\",\"tags\":[\"x\"]");
+    let f = temp_cases(&format!("{PASSING}\n{tagged}\n"));
+    let o = addperm(&["check", "--cases", f.path().to_str().unwrap(), "--tag", "x"]);
+    assert!(text(&o).0.trim_end().ends_with("1 passed, 0 failed"));
+}
+
+#[test]
+fn a_bad_case_file_exits_2_naming_the_line() {
+    let f = temp_cases(&format!(
+        "// header\n{PASSING}\n{{\"id\":\"x\",\"expect\":{{}}}}\n"
+    ));
+    let o = addperm(&["check", "--cases", f.path().to_str().unwrap()]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(out.is_empty(), "no case may run: {out}");
+    assert!(err.contains(":3: "), "{err}");
+    assert!(err.contains("missing field"), "{err}");
+}
+
+#[test]
+fn unreadable_files_and_bad_arguments_exit_2() {
+    let o = addperm(&["check", "--cases", "/nonexistent/cases.jsonl"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("/nonexistent/cases.jsonl"));
+    let o = addperm(&["check", "--cases", "x", "--compare", "loose"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = addperm(&["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = addperm(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn contract_lists_all_members_with_provenance() {
+    let o = addperm(&["contract"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let members = v["members"].as_array().unwrap();
+    assert_eq!(members.len(), 12);
+    for m in members {
+        for c in ["length", "pattern", "enum"] {
+            if !m[c].is_null() {
+                assert!(m[c]["source"].is_string(), "{m}");
+            }
+        }
+    }
+    let o = addperm(&["contract", "--doc-diff"]);
+    let (out, _) = text(&o);
+    assert!(out.contains("FunctionName") && out.contains("InvokedViaFunctionUrl"));
+}
