@@ -53,7 +53,7 @@ fn qualified_statements_name_the_qualified_resource() {
     // An alias pointing at $LATEST can carry a policy.
     add(&mut r, "fn", Some("head"), basic("a")).unwrap();
     // Full and partial ARNs address the same function.
-    add(&mut r, &format!("{ARN}"), None, basic("b")).unwrap();
+    add(&mut r, ARN, None, basic("b")).unwrap();
     add(&mut r, "123456789012:function:fn", None, basic("c")).unwrap();
 }
 
