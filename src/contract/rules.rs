@@ -137,7 +137,7 @@ impl Rule {
             Rule::FunctionNotFound => "'Function not found: <unqualified ARN>' (recorded)",
             Rule::VersionNotFound => "'Function not found: <qualified ARN>' for a numeric or '$'-containing qualifier (recorded)",
             Rule::AliasNotFound => "'Cannot find alias arn: <qualified ARN>' (recorded)",
-            Rule::RevisionMismatch => "412 before 409; checked against the policy's RevisionId, or the version's/alias's while no policy exists (recorded 2022..2025, message of 2025)",
+            Rule::RevisionMismatch => "412 before 409; checked against the policy's RevisionId, or a version's/alias's own while it has no policy; unqualified without policy nothing matches (recorded 2025; 2022/2024 accepted the function's RevisionId)",
             Rule::DuplicateStatementId => "409 'The statement id (<sid>) provided already exists. ...' per policy; the same Sid on another qualifier is fine (recorded)",
             Rule::InvalidPrincipal => "'The provided principal was invalid. ...' for principals that are no service, account, IAM ARN or '*' (recorded)",
             Rule::MalformedPrincipalArn => "'The provided input'<arn>'was invalid. Member must satisfy expression: [\\w+=,.@-]* ...' (user report, 2022)",

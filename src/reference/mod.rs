@@ -315,24 +315,25 @@ impl Reference {
 
     // ---- policies --------------------------------------------------------------------------
 
-    /// The RevisionId a precondition is checked against: the policy's, or while the qualifier
-    /// has no policy, its version's or alias's (the function's for unqualified). `None` when the
-    /// function or qualifier does not exist.
-    pub fn current_revision(&self, name: &str, qualifier: Option<&str>) -> Option<String> {
+    /// The RevisionId an AddPermission precondition must equal, or `None` when no RevisionId
+    /// can match.
+    ///
+    /// With a policy: the policy's RevisionId (GetPolicy). Without one, for a version or an alias:
+    /// its own RevisionId (recorded 2025: the alias's RevisionId was accepted on an alias without
+    /// policy). Without one, unqualified: nothing matches (recorded 2025: the function's
+    /// RevisionId was refused on a function without policy; the 2022/2024 recordings accepted it).
+    pub fn precondition_revision(&self, name: &str, qualifier: Option<&str>) -> Option<String> {
         let f = self.functions.get(name)?;
         let key = qualifier.map(str::to_string);
         if let Some(p) = f.policies.get(&key) {
             return Some(p.revision.clone());
         }
-        match qualifier {
-            None => Some(f.revision.clone()),
-            Some(q) => f
-                .versions
-                .iter()
-                .find(|(v, _)| v == q)
-                .map(|(_, r)| r.clone())
-                .or_else(|| f.aliases.get(q).map(|(_, r)| r.clone())),
-        }
+        let q = qualifier?;
+        f.versions
+            .iter()
+            .find(|(v, _)| v == q)
+            .map(|(_, r)| r.clone())
+            .or_else(|| f.aliases.get(q).map(|(_, r)| r.clone()))
     }
 
     /// AddPermission, with AWS's order of checks (aws-behaviour.md §3).
@@ -340,7 +341,7 @@ impl Reference {
         let members = decode_body(&req.body)?;
         self.validate_add(req, &members)?;
         let resolved = self.resolve(&req.function_name, req.qualifier.as_deref(), true)?;
-        let current = self.current_revision(&resolved.name, resolved.qualifier.as_deref());
+        let current = self.precondition_revision(&resolved.name, resolved.qualifier.as_deref());
         let f = &self.functions[&resolved.name];
         let policy = f.policies.get(&resolved.qualifier);
         if let Some(given) = &members.revision_id {

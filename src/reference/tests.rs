@@ -230,17 +230,25 @@ fn revision_is_checked_without_a_policy_and_follows_the_policy() {
         err(add(&mut r, "fn", None, body.clone())).rule,
         Rule::RevisionMismatch
     );
-    // Without a policy the function's (or alias's) RevisionId is current.
+    // Unqualified without a policy, not even the function's RevisionId matches (2025).
     body["RevisionId"] = json!(r.get_function("fn", None).unwrap().revision_id);
-    add(&mut r, "fn", None, body).unwrap();
+    assert_eq!(
+        err(add(&mut r, "fn", None, body)).rule,
+        Rule::RevisionMismatch
+    );
+    add(&mut r, "fn", None, basic("a")).unwrap();
     let policy_rev = r.get_policy("fn", None).unwrap().revision_id;
     assert_ne!(policy_rev, r.get_function("fn", None).unwrap().revision_id);
     let mut body = basic("b");
     body["RevisionId"] = json!(policy_rev);
     add(&mut r, "fn", None, body).unwrap();
+    // An alias or version without a policy: its own RevisionId matches.
     let mut body = basic("c");
     body["RevisionId"] = json!(r.get_alias("fn", "live").unwrap().revision_id);
     add(&mut r, "fn:live", None, body).unwrap();
+    let mut body = basic("d");
+    body["RevisionId"] = json!(r.get_function("fn", Some("1")).unwrap().revision_id);
+    add(&mut r, "fn", Some("1"), body).unwrap();
 }
 
 #[test]
@@ -495,7 +503,7 @@ fn provisioning_rules() {
         r.delete_function("fn").unwrap_err().rule,
         Rule::FunctionNotFound
     );
-    assert!(r.current_revision("fn", None).is_none());
+    assert!(r.precondition_revision("fn", None).is_none());
 }
 
 #[test]
