@@ -50,10 +50,12 @@ pub enum Rule {
     AliasTargetNotFound,
     /// A read or write of provisioning state that succeeded.
     Ok,
+    /// An answer only a deliberately faulty reference gives (`--fault`).
+    InjectedFault,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 25] = [
+    pub const ALL: [Rule; 26] = [
         Rule::Created,
         Rule::MalformedBody,
         Rule::WrongJsonType,
@@ -79,6 +81,7 @@ impl Rule {
         Rule::AlreadyExists,
         Rule::AliasTargetNotFound,
         Rule::Ok,
+        Rule::InjectedFault,
     ];
 
     /// A stable kebab-case id, used in reports and tags.
@@ -109,6 +112,7 @@ impl Rule {
             Rule::AlreadyExists => "already-exists",
             Rule::AliasTargetNotFound => "alias-target-not-found",
             Rule::Ok => "ok",
+            Rule::InjectedFault => "injected-fault",
         }
     }
 
@@ -121,6 +125,7 @@ impl Rule {
             | Rule::AlreadyExists
             | Rule::AliasTargetNotFound => Source::Inferred,
             Rule::Ok => Source::Doc,
+            Rule::InjectedFault => Source::Inferred,
             _ => Source::Recorded,
         }
     }
@@ -152,6 +157,7 @@ impl Rule {
             Rule::AlreadyExists => "CreateFunction/CreateAlias of an existing name: 409 ResourceConflictException",
             Rule::AliasTargetNotFound => "CreateAlias to an unknown version: 404 ResourceNotFoundException",
             Rule::Ok => "the operation succeeded",
+            Rule::InjectedFault => "a deliberate bug from the fault catalogue, never active by default",
         }
     }
 

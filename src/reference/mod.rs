@@ -5,6 +5,7 @@
 //! (unqualified, each version, each alias). Publishing a version does not copy a policy. Each
 //! policy has its own RevisionId, which changes on every add and remove.
 
+mod fault;
 mod outcome;
 mod principal;
 mod request;
@@ -12,6 +13,7 @@ mod statement;
 mod validate;
 mod wire;
 
+pub use fault::Fault;
 pub use outcome::{Added, LambdaError};
 pub use principal::{classify as classify_principal, PrincipalKind};
 pub use request::{decode as decode_body, AddPermissionRequest, Body, Members};
@@ -44,6 +46,8 @@ pub struct Config {
     pub partition: String,
     pub length_unit: LengthUnit,
     pub revisions: Revisions,
+    /// A deliberate bug, for measuring the harness; `None` (the default) is the real reference.
+    pub fault: Option<Fault>,
 }
 
 impl Default for Config {
@@ -54,6 +58,7 @@ impl Default for Config {
             partition: DEFAULT_PARTITION.into(),
             length_unit: contract().length_unit,
             revisions: Revisions::default(),
+            fault: None,
         }
     }
 }
@@ -338,34 +343,69 @@ impl Reference {
 
     /// AddPermission, with AWS's order of checks (aws-behaviour.md §3).
     pub fn add_permission(&mut self, req: &AddPermissionRequest) -> Outcome<Added> {
-        let members = decode_body(&req.body)?;
-        self.validate_add(req, &members)?;
-        let resolved = self.resolve(&req.function_name, req.qualifier.as_deref(), true)?;
-        let current = self.precondition_revision(&resolved.name, resolved.qualifier.as_deref());
-        let f = &self.functions[&resolved.name];
-        let policy = f.policies.get(&resolved.qualifier);
-        if let Some(given) = &members.revision_id {
-            if current.as_deref() != Some(given.as_str()) {
-                return Err(LambdaError::new(
-                    ErrorKind::PreconditionFailed,
-                    Rule::RevisionMismatch,
-                    "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id",
-                ));
-            }
+        let mut members = match decode_body(&req.body) {
+            Err(e) if self.faulty(Fault::MalformedBody500) => return Err(service_error(e.message)),
+            m => m?,
+        };
+        if self.faulty(Fault::ValidationAfterExistence)
+            && FunctionRef::parse(&req.function_name).is_some()
+        {
+            self.resolve(&req.function_name, req.qualifier.as_deref(), true)?;
         }
-        // Validation guarantees the required members are present.
+        if !self.faulty(Fault::NoValidation) {
+            self.validate_add(req, &members)?;
+        }
+        let resolved = self.resolve(&req.function_name, req.qualifier.as_deref(), true)?;
+        let policy_key = if self.faulty(Fault::SharedPolicy) {
+            None
+        } else {
+            resolved.qualifier.clone()
+        };
+        let current = if self.faulty(Fault::RevisionAgainstFunction) {
+            self.get_function(&resolved.name, resolved.qualifier.as_deref())
+                .ok()
+                .map(|f| f.revision_id)
+        } else {
+            self.precondition_revision(&resolved.name, policy_key.as_deref())
+        };
+        let f = &self.functions[&resolved.name];
+        let policy = f.policies.get(&policy_key);
         let sid = members.statement_id.clone().unwrap_or_default();
-        let action = members.action.clone().unwrap_or_default();
-        let principal = members.principal.clone().unwrap_or_default();
-        if policy.is_some_and(|p| p.statements.iter().any(|(s, _)| *s == sid)) {
-            return Err(LambdaError::new(
+        let precondition = match &members.revision_id {
+            Some(given) if current.as_deref() != Some(given.as_str()) => Err(LambdaError::new(
+                ErrorKind::PreconditionFailed,
+                Rule::RevisionMismatch,
+                "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id",
+            )),
+            _ => Ok(()),
+        };
+        let duplicate = policy.is_some_and(|p| p.statements.iter().any(|(s, _)| *s == sid))
+            && !self.faulty(Fault::NoDuplicateSid);
+        let conflict = if duplicate {
+            Err(LambdaError::new(
                 ErrorKind::ResourceConflict,
                 Rule::DuplicateStatementId,
                 format!("The statement id ({sid}) provided already exists. Please provide a new statement id, or remove the existing statement."),
-            ));
+            ))
+        } else {
+            Ok(())
+        };
+        if self.faulty(Fault::ConflictBeforePrecondition) {
+            conflict.clone()?;
         }
-        let kind = principal::classify(&principal)?;
-        if members.function_url_auth_type.is_some() && action != FUNCTION_URL_ACTION {
+        precondition?;
+        conflict?;
+        // Validation guarantees the required members are present.
+        let action = members.action.clone().unwrap_or_default();
+        let principal = members.principal.clone().unwrap_or_default();
+        let kind = match principal::classify(&principal) {
+            Err(_) if self.faulty(Fault::AnyPrincipal) => PrincipalKind::Service,
+            k => k?,
+        };
+        if members.function_url_auth_type.is_some()
+            && action != FUNCTION_URL_ACTION
+            && !self.faulty(Fault::UrlAuthTypeAnyAction)
+        {
             return Err(LambdaError::new(
                 ErrorKind::InvalidParameterValue,
                 Rule::FunctionUrlAuthTypeAction,
@@ -390,15 +430,37 @@ impl Reference {
                 "Lambda blocked the creation of this policy because it would grant public access to your function. If this is intentional, change your function's BlockPublicPolicy setting to allow public access and try again.",
             ));
         }
-        let resource = self.qualified_arn(&resolved.name, resolved.qualifier.as_deref());
-        let principal_json =
-            principal::statement_principal(kind, &principal, &self.config.partition);
-        let new = statement::build(&members, principal_json, &resource);
+        let alias_unqualified = self.faulty(Fault::AliasResourceUnqualified)
+            && resolved
+                .qualifier
+                .as_deref()
+                .is_some_and(|q| f.aliases.contains_key(q));
+        let resource = if alias_unqualified {
+            self.function_arn(&resolved.name)
+        } else {
+            self.qualified_arn(&resolved.name, resolved.qualifier.as_deref())
+        };
+        let principal_json = match kind {
+            PrincipalKind::Account if self.faulty(Fault::AccountPrincipalVerbatim) => {
+                serde_json::json!({ "AWS": principal })
+            }
+            _ => principal::statement_principal(kind, &principal, &self.config.partition),
+        };
+        if self.faulty(Fault::EventSourceTokenDropped) {
+            members.event_source_token = None;
+        }
+        if self.faulty(Fault::OrgIdLostWithAccount) && members.source_account.is_some() {
+            members.principal_org_id = None;
+        }
+        let mut new = statement::build(&members, principal_json, &resource);
+        if let Some(fault) = self.config.fault {
+            new = fault.reshape_statement(new);
+        }
         let existing = policy.map(|p| p.statements.as_slice()).unwrap_or_default();
         let size = statement::policy(existing.iter().map(|(_, s)| s).chain([&new]))
             .to_string()
             .len();
-        if size > POLICY_SIZE_LIMIT {
+        if size > POLICY_SIZE_LIMIT && !self.faulty(Fault::NoPolicyLimit) {
             return Err(LambdaError::new(
                 ErrorKind::PolicyLengthExceeded,
                 Rule::PolicyTooLarge,
@@ -406,27 +468,31 @@ impl Reference {
             ));
         }
         let revision = self.next_revision();
-        let f = self
-            .functions
-            .get_mut(&resolved.name)
-            .expect("resolved functions exist");
-        let policy = f
-            .policies
-            .entry(resolved.qualifier)
-            .or_insert_with(|| Policy {
-                statements: Vec::new(),
-                revision: String::new(),
-            });
-        policy.statements.push((sid, new.clone()));
+        let statement = if self.faulty(Fault::PrettyStatement) {
+            serde_json::to_string_pretty(&new).unwrap_or_else(|_| new.to_string())
+        } else {
+            new.to_string()
+        };
+        let Some(f) = self.functions.get_mut(&resolved.name) else {
+            unreachable!("resolve() returned an existing function")
+        };
+        let policy = f.policies.entry(policy_key).or_insert_with(|| Policy {
+            statements: Vec::new(),
+            revision: String::new(),
+        });
+        policy.statements.push((sid, new));
         policy.revision = revision;
-        Ok(Added {
-            statement: new.to_string(),
-        })
+        Ok(Added { statement })
+    }
+
+    fn faulty(&self, fault: Fault) -> bool {
+        self.config.fault == Some(fault)
     }
 
     fn validate_add(&self, req: &AddPermissionRequest, m: &Members) -> Outcome<()> {
         let unit = self.config.length_unit;
         let mut entries = Vec::new();
+        let mut missing = false;
         for member in &contract().members {
             let seen = match member.name {
                 "FunctionName" => Seen::Str(&req.function_name),
@@ -436,7 +502,26 @@ impl Reference {
                     .map_or(Seen::Absent, |_| Seen::Bool),
                 name => m.string(name).map_or(Seen::Absent, Seen::Str),
             };
-            entries.extend(member_violations(member, seen, unit));
+            missing |= member.required && matches!(seen, Seen::Absent);
+            let violations = member_violations(member, seen, unit);
+            match (self.config.fault, seen) {
+                (Some(fault), Seen::Str(value)) => {
+                    entries.extend(
+                        violations
+                            .into_iter()
+                            .filter(|e| fault.keeps_violation(member, value, e))
+                            .map(|e| fault.rewrite_violation(e)),
+                    );
+                    entries.extend(fault.extra_violation(member, value));
+                }
+                _ => entries.extend(violations),
+            }
+        }
+        if missing && self.faulty(Fault::MissingMember500) {
+            return Err(service_error("Internal error: null member".into()));
+        }
+        if self.faulty(Fault::FirstErrorOnly) {
+            entries.truncate(1);
         }
         validation_error(entries).map_or(Ok(()), Err)
     }
@@ -480,7 +565,7 @@ impl Reference {
             }));
         };
         let qualifier = match (fref.qualifier.as_deref(), query) {
-            (Some(derived), Some(q)) if derived != q => {
+            (Some(derived), Some(q)) if derived != q && !self.faulty(Fault::QualifierMismatchIgnored) => {
                 return Err(LambdaError::new(
                     ErrorKind::InvalidParameterValue,
                     Rule::QualifierMismatch,
@@ -490,6 +575,17 @@ impl Reference {
             (derived, q) => q.or(derived).map(str::to_string),
         };
         let qualifier = match qualifier.as_deref() {
+            Some("$LATEST") if for_add && self.faulty(Fault::LatestNotFound) => {
+                return Err(LambdaError::new(
+                    ErrorKind::ResourceNotFound,
+                    Rule::VersionNotFound,
+                    format!(
+                        "Function not found: {}:$LATEST",
+                        self.function_arn(&fref.name)
+                    ),
+                ))
+            }
+            Some("$LATEST") if for_add && self.faulty(Fault::LatestAccepted) => qualifier,
             Some("$LATEST") if for_add => {
                 return Err(LambdaError::new(
                     ErrorKind::InvalidParameterValue,
@@ -538,7 +634,9 @@ impl Reference {
         if let Some(q) = qualifier.as_deref() {
             let arn = self.qualified_arn(&name, Some(q));
             let version_shaped = q.bytes().all(|b| b.is_ascii_digit()) || q.contains('$');
-            if version_shaped {
+            if q == "$LATEST" {
+                // Only reachable with Fault::LatestAccepted.
+            } else if version_shaped {
                 if !f.versions.iter().any(|(v, _)| v == q) {
                     return Err(LambdaError::new(
                         ErrorKind::ResourceNotFound,
@@ -547,10 +645,15 @@ impl Reference {
                     ));
                 }
             } else if !f.aliases.contains_key(q) {
+                let message = if self.faulty(Fault::AliasNotFoundAsFunction) {
+                    format!("Function not found: {arn}")
+                } else {
+                    format!("Cannot find alias arn: {arn}")
+                };
                 return Err(LambdaError::new(
                     ErrorKind::ResourceNotFound,
                     Rule::AliasNotFound,
-                    format!("Cannot find alias arn: {arn}"),
+                    message,
                 ));
             }
         }
@@ -647,6 +750,10 @@ impl Reference {
         }
         Ok(())
     }
+}
+
+fn service_error(detail: String) -> LambdaError {
+    LambdaError::new(ErrorKind::Service, Rule::InjectedFault, detail)
 }
 
 /// CreateFunction's and CreateAlias's name rule: letters, digits, `-` and `_`, 1 to 64.

@@ -54,7 +54,12 @@ impl Reference {
             ),
             Operation::AddPermission(req) => {
                 let added = self.add_permission(req)?;
-                with_rule(Response::json(201, added.body()), Rule::Created)
+                let status = if self.config().fault == Some(super::Fault::Status200) {
+                    200
+                } else {
+                    201
+                };
+                with_rule(Response::json(status, added.body()), Rule::Created)
             }
             Operation::GetPolicy {
                 function_name,

@@ -1,0 +1,316 @@
+//! A catalogue of realistic emulator bugs, each a named faulty variant of the reference.
+//!
+//! They measure the harness: a suite that misses one of these would miss the same bug in a real
+//! emulator. A fault is only ever active when asked for (`Config::fault`, `serve --fault`).
+
+use crate::contract::{contract, Member};
+use serde_json::{Map, Value};
+
+/// One faulty variant of the reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Fault {
+    StatementIdMaxOffByOne,
+    UnicodeDigits,
+    UnicodeSpace,
+    UnanchoredPatterns,
+    NoValidation,
+    FirstErrorOnly,
+    ValidationAfterExistence,
+    OldQualifierPattern,
+    DocFunctionNameLimits,
+    MissingMember500,
+    MalformedBody500,
+    EnumNotChecked,
+    LatestAccepted,
+    LatestNotFound,
+    QualifierMismatchIgnored,
+    NoDuplicateSid,
+    SharedPolicy,
+    RevisionAgainstFunction,
+    ConflictBeforePrecondition,
+    AnyPrincipal,
+    AccountPrincipalVerbatim,
+    UrlAuthTypeAnyAction,
+    NoPolicyLimit,
+    AliasNotFoundAsFunction,
+    Status200,
+    StatementKeyOrder,
+    ConditionOrder2022,
+    EventSourceTokenDropped,
+    OrgIdLostWithAccount,
+    AliasResourceUnqualified,
+    PrettyStatement,
+}
+
+impl Fault {
+    pub const ALL: [Fault; 31] = [
+        Fault::StatementIdMaxOffByOne,
+        Fault::UnicodeDigits,
+        Fault::UnicodeSpace,
+        Fault::UnanchoredPatterns,
+        Fault::NoValidation,
+        Fault::FirstErrorOnly,
+        Fault::ValidationAfterExistence,
+        Fault::OldQualifierPattern,
+        Fault::DocFunctionNameLimits,
+        Fault::MissingMember500,
+        Fault::MalformedBody500,
+        Fault::EnumNotChecked,
+        Fault::LatestAccepted,
+        Fault::LatestNotFound,
+        Fault::QualifierMismatchIgnored,
+        Fault::NoDuplicateSid,
+        Fault::SharedPolicy,
+        Fault::RevisionAgainstFunction,
+        Fault::ConflictBeforePrecondition,
+        Fault::AnyPrincipal,
+        Fault::AccountPrincipalVerbatim,
+        Fault::UrlAuthTypeAnyAction,
+        Fault::NoPolicyLimit,
+        Fault::AliasNotFoundAsFunction,
+        Fault::Status200,
+        Fault::StatementKeyOrder,
+        Fault::ConditionOrder2022,
+        Fault::EventSourceTokenDropped,
+        Fault::OrgIdLostWithAccount,
+        Fault::AliasResourceUnqualified,
+        Fault::PrettyStatement,
+    ];
+
+    pub fn id(self) -> &'static str {
+        self.describe().0
+    }
+
+    pub fn description(self) -> &'static str {
+        self.describe().1
+    }
+
+    fn describe(self) -> (&'static str, &'static str) {
+        match self {
+            Fault::StatementIdMaxOffByOne => (
+                "statement-id-max-off-by-one",
+                "a 101-character StatementId is accepted",
+            ),
+            Fault::UnicodeDigits => (
+                "unicode-digits",
+                "`\\d` matches any Unicode digit (Rust regex default)",
+            ),
+            Fault::UnicodeSpace => (
+                "unicode-space",
+                "`\\s` matches Unicode white space, so NBSP principals are refused",
+            ),
+            Fault::UnanchoredPatterns => (
+                "unanchored-patterns",
+                "patterns match a substring instead of the whole value",
+            ),
+            Fault::NoValidation => (
+                "no-validation",
+                "no length, pattern, enum or required checks at all",
+            ),
+            Fault::FirstErrorOnly => ("first-error-only", "only the first violation is reported"),
+            Fault::ValidationAfterExistence => (
+                "validation-after-existence",
+                "an unknown function is reported before invalid members",
+            ),
+            Fault::OldQualifierPattern => (
+                "old-qualifier-pattern",
+                "the Qualifier message quotes the pre-2025 pattern",
+            ),
+            Fault::DocFunctionNameLimits => (
+                "doc-function-name-limits",
+                "the page's 64/140 FunctionName limits are enforced",
+            ),
+            Fault::MissingMember500 => (
+                "missing-member-500",
+                "a missing required member answers 500",
+            ),
+            Fault::MalformedBody500 => {
+                ("malformed-body-500", "a body that is not JSON answers 500")
+            }
+            Fault::EnumNotChecked => (
+                "enum-not-checked",
+                "any FunctionUrlAuthType value is accepted",
+            ),
+            Fault::LatestAccepted => ("latest-accepted", "policies on $LATEST are accepted"),
+            Fault::LatestNotFound => (
+                "latest-not-found",
+                "$LATEST answers 404 instead of InvalidParameterValueException",
+            ),
+            Fault::QualifierMismatchIgnored => (
+                "qualifier-mismatch-ignored",
+                "the Qualifier parameter silently wins over the ARN's",
+            ),
+            Fault::NoDuplicateSid => ("no-duplicate-sid", "a duplicate StatementId is added again"),
+            Fault::SharedPolicy => ("shared-policy", "one policy is shared by all qualifiers"),
+            Fault::RevisionAgainstFunction => (
+                "revision-against-function",
+                "RevisionId is compared with the function's, not the policy's",
+            ),
+            Fault::ConflictBeforePrecondition => {
+                ("conflict-before-precondition", "409 is checked before 412")
+            }
+            Fault::AnyPrincipal => ("any-principal", "any principal is accepted"),
+            Fault::AccountPrincipalVerbatim => (
+                "account-principal-verbatim",
+                "a 12-digit account is not expanded to its root ARN",
+            ),
+            Fault::UrlAuthTypeAnyAction => (
+                "url-auth-type-any-action",
+                "FunctionUrlAuthType is accepted with any Action",
+            ),
+            Fault::NoPolicyLimit => ("no-policy-limit", "policies may grow past 20480 bytes"),
+            Fault::AliasNotFoundAsFunction => (
+                "alias-not-found-as-function",
+                "an unknown alias answers 'Function not found'",
+            ),
+            Fault::Status200 => ("status-200", "success answers 200 instead of 201"),
+            Fault::StatementKeyOrder => (
+                "statement-key-order",
+                "statement keys in LocalStack's order (Action, Resource before Principal)",
+            ),
+            Fault::ConditionOrder2022 => (
+                "condition-order-2022",
+                "StringEquals keys in the 2022 order",
+            ),
+            Fault::EventSourceTokenDropped => (
+                "event-source-token-dropped",
+                "EventSourceToken gives no condition",
+            ),
+            Fault::OrgIdLostWithAccount => (
+                "org-id-lost-with-account",
+                "PrincipalOrgID is dropped when SourceAccount is given",
+            ),
+            Fault::AliasResourceUnqualified => (
+                "alias-resource-unqualified",
+                "a statement on an alias names the unqualified function",
+            ),
+            Fault::PrettyStatement => (
+                "pretty-statement",
+                "the Statement string is pretty-printed, not compact",
+            ),
+        }
+    }
+
+    /// The fault called `id`.
+    pub fn from_id(id: &str) -> Option<Fault> {
+        Fault::ALL.into_iter().find(|f| f.id() == id)
+    }
+
+    /// Whether a validation entry `entry` for `member` with `value` survives this fault.
+    pub(super) fn keeps_violation(self, member: &Member, value: &str, entry: &str) -> bool {
+        let pattern_entry = entry.contains("regular expression pattern");
+        match self {
+            Fault::StatementIdMaxOffByOne => {
+                !(member.name == "StatementId"
+                    && entry.contains("less than or equal to")
+                    && contract().length_unit.count(value) == member.max().unwrap_or(0) + 1)
+            }
+            Fault::UnicodeDigits | Fault::UnicodeSpace | Fault::UnanchoredPatterns
+                if pattern_entry =>
+            {
+                let Some(p) = &member.pattern else {
+                    return true;
+                };
+                let source = p.value.source();
+                let unicode = match self {
+                    Fault::UnicodeDigits if source.contains("\\d") => format!("^(?:{source})$"),
+                    Fault::UnicodeSpace if source.contains("\\s") => format!("^(?:{source})$"),
+                    Fault::UnanchoredPatterns => source.to_string(),
+                    _ => return true,
+                };
+                regex::Regex::new(&unicode).map_or(true, |r| !r.is_match(value))
+            }
+            Fault::EnumNotChecked => !entry.contains("enum value set"),
+            _ => true,
+        }
+    }
+
+    /// Violations the fault adds that the real contract does not have.
+    pub(super) fn extra_violation(self, member: &Member, value: &str) -> Option<String> {
+        let limit = match self {
+            Fault::UnicodeSpace if member.name == "Principal" => {
+                return value.chars().any(|c| c.is_whitespace() && !c.is_ascii()).then(|| {
+                    let p = member.pattern.as_ref().map_or("", |p| p.value.source());
+                    format!("Value '{value}' at 'principal' failed to satisfy constraint: Member must satisfy regular expression pattern: {p}")
+                });
+            }
+            Fault::DocFunctionNameLimits if member.name == "FunctionName" => {
+                if value.starts_with("arn:") {
+                    140
+                } else {
+                    64
+                }
+            }
+            _ => return None,
+        };
+        (value.chars().count() > limit).then(|| {
+            format!("Value '{value}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to {limit}")
+        })
+    }
+}
+
+impl Fault {
+    /// Rewrites a surviving validation entry (the pre-2025 Qualifier pattern).
+    pub(super) fn rewrite_violation(self, entry: String) -> String {
+        const NEW: &str = r"\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+";
+        if self == Fault::OldQualifierPattern && entry.contains("at 'qualifier'") {
+            entry.replace(NEW, "(|[a-zA-Z0-9$_-]+)")
+        } else {
+            entry
+        }
+    }
+
+    /// Re-orders a statement's keys the way a faulty emulator writes them.
+    pub(super) fn reshape_statement(self, statement: Value) -> Value {
+        let Value::Object(mut map) = statement else {
+            return statement;
+        };
+        match self {
+            Fault::StatementKeyOrder => {
+                let order = [
+                    "Sid",
+                    "Effect",
+                    "Action",
+                    "Resource",
+                    "Principal",
+                    "Condition",
+                ];
+                Value::Object(order.iter().filter_map(|k| map.remove_entry(*k)).collect())
+            }
+            Fault::ConditionOrder2022 => {
+                if let Some(Value::Object(eq)) = map
+                    .get_mut("Condition")
+                    .and_then(|c| c.get_mut("StringEquals"))
+                {
+                    let order = [
+                        "lambda:FunctionUrlAuthType",
+                        "aws:PrincipalOrgID",
+                        "AWS:SourceAccount",
+                        "lambda:EventSourceToken",
+                    ];
+                    let reordered: Map<String, Value> =
+                        order.iter().filter_map(|k| eq.remove_entry(*k)).collect();
+                    *eq = reordered;
+                }
+                Value::Object(map)
+            }
+            _ => Value::Object(map),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_round_trip() {
+        for f in Fault::ALL {
+            assert_eq!(Fault::from_id(f.id()), Some(f));
+        }
+        let mut ids: Vec<_> = Fault::ALL.iter().map(|f| f.id()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), Fault::ALL.len());
+    }
+}
