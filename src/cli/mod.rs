@@ -3,6 +3,7 @@
 
 mod check;
 mod contract;
+mod openapi;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -24,11 +25,14 @@ enum Command {
     Contract(contract::Args),
     /// Run case files against a target and report every case that does not pass.
     Check(check::Args),
+    /// Print an OpenAPI 3 description of AddPermission generated from the contract.
+    Openapi(openapi::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Contract(a) => contract::run(a),
         Command::Check(a) => check::run(a),
+        Command::Openapi(a) => openapi::run(a),
     }
 }

@@ -7,11 +7,13 @@
 
 mod errors;
 mod function_name;
+mod openapi;
 mod pattern;
 mod rules;
 
 pub use errors::ErrorKind;
 pub use function_name::FunctionRef;
+pub use openapi::openapi;
 pub use pattern::{translate, AwsPattern, TranslateError};
 pub use rules::Rule;
 

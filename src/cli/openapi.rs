@@ -1,0 +1,14 @@
+//! `addperm openapi`.
+
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&addperm::contract::openapi())?
+    );
+    Ok(ExitCode::SUCCESS)
+}
