@@ -605,11 +605,9 @@ impl Reference {
         .iter()
         .any(|(given, ours)| given.as_ref().is_some_and(|g| g != *ours));
         if foreign {
+            // The ARN as written, parts it leaves out filled in from this account and region.
             let pick = |given: &Option<String>, ours: &String| {
-                given
-                    .clone()
-                    .filter(|g| !g.is_empty())
-                    .unwrap_or_else(|| ours.clone())
+                given.clone().unwrap_or_else(|| ours.clone())
             };
             return Err(LambdaError::new(
                 ErrorKind::ResourceNotFound,
