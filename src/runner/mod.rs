@@ -1,8 +1,10 @@
 //! Running cases against a target: set up `given`, resolve placeholders, send the request,
 //! compare the answer, and give each case exactly one verdict.
 
+mod baseline;
 mod compare;
 
+pub use baseline::{Baseline, Divergence, Judgement};
 pub use compare::{compare, Compare, Difference};
 
 use crate::case::{self, Case, Expect, Placeholders};
@@ -15,7 +17,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// How a case ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     Pass,
