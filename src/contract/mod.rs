@@ -5,6 +5,7 @@
 //! (validation in the reference, the generators, the OpenAPI export, the doc-drift check) reads
 //! these tables, so a change of AWS behaviour is a change here and nowhere else.
 
+pub mod doc_page;
 mod errors;
 mod function_name;
 mod openapi;
