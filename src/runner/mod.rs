@@ -2,8 +2,10 @@
 //! compare the answer, and give each case exactly one verdict.
 
 mod compare;
+mod pair;
 
 pub use compare::{compare, Compare, Difference};
+pub use pair::{compare_answers, compare_pair, observed_with_case_names, PairResult, PairVerdict};
 
 use crate::case::{self, Case, Expect, Placeholders};
 use crate::contract::FunctionRef;
