@@ -1,8 +1,13 @@
 //! Command definitions (clap derive) and dispatch. Exit codes: 0 everything passed, 1 a case
-//! did not pass, 2 the command could not run (bad arguments, unreadable case file).
+//! did not pass (`diff`: two answers differed), 2 the command could not run (bad arguments,
+//! unreadable case file, unwritable report).
 
 mod check;
 mod contract;
+mod diff;
+mod progress;
+mod replay;
+mod target;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -24,11 +29,17 @@ enum Command {
     Contract(contract::Args),
     /// Run case files against a target and report every case that does not pass.
     Check(check::Args),
+    /// Run saved failures (`check --save-failures DIR`) or case files again, as `check` does.
+    Replay(replay::Args),
+    /// Run the same cases on two targets and report where their answers differ.
+    Diff(diff::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Contract(a) => contract::run(a),
         Command::Check(a) => check::run(a),
+        Command::Replay(a) => replay::run(a),
+        Command::Diff(a) => diff::run(a),
     }
 }
