@@ -265,7 +265,7 @@ pub fn pair_block(p: &PairResult, a: Side, b: Side) -> String {
         if let Some(s) = &r.sent {
             let _ = writeln!(
                 out,
-                "  {} curl: {}",
+                "  curl ({}): {}",
                 side.label,
                 curl_command(s, side.base_url)
             );
