@@ -64,7 +64,7 @@ fn a_failing_case_exits_1_and_shows_both_sides() {
         out.contains("MISMATCH bad  [rule function-not-found]"),
         "{out}"
     );
-    assert!(out.contains("status          409"), "{out}");
+    assert!(out.contains("status        !=  409"), "{out}");
     assert!(out.trim_end().ends_with("1 passed, 1 failed"), "{out}");
 }
 

@@ -1,22 +1,31 @@
-//! `addperm check`.
+//! `addperm check`, and the run-and-report path it shares with `addperm replay`.
 
-use addperm::case;
-use addperm::reference::Config;
-use addperm::report;
+use super::progress::Progress;
+use super::target::{target_from_spec, TargetOptions};
+use addperm::case::{self, Case};
+use addperm::report::{self, RunInfo};
 use addperm::runner::{self, Compare, RunOptions, Summary};
-use addperm::target::{ReferenceTarget, Target};
-use anyhow::{bail, Context};
-use std::path::PathBuf;
+use anyhow::Context;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// A case file (JSON Lines, see CASES.md); `-` reads standard input. Repeatable.
+    #[arg(long, required = true)]
+    cases: Vec<PathBuf>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// What `check` and `replay` share: the target, which cases, how to judge, where to report.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
     /// The implementation to check: `reference` (in-process).
     #[arg(long, default_value = "reference")]
     target: String,
-    /// A case file (JSON Lines, see CASES.md); `-` reads standard input.
-    #[arg(long, required = true)]
-    cases: Vec<PathBuf>,
     /// Only run cases carrying this tag (repeatable: any of them).
     #[arg(long = "tag")]
     tags: Vec<String>,
@@ -26,15 +35,18 @@ pub struct Args {
     /// Cases run in parallel.
     #[arg(long, default_value_t = 1)]
     jobs: usize,
-    /// The target's account id (the value of ${ACCOUNT}).
-    #[arg(long, default_value = addperm::contract::DEFAULT_ACCOUNT)]
-    account: String,
-    /// The target's region (${REGION}).
-    #[arg(long, default_value = addperm::contract::DEFAULT_REGION)]
-    region: String,
-    /// The target's partition (${PARTITION}).
-    #[arg(long, default_value = addperm::contract::DEFAULT_PARTITION)]
-    partition: String,
+    #[command(flatten)]
+    target_options: TargetOptions,
+    /// Also write the report as JSON to FILE (see REPORTS.md).
+    #[arg(long, value_name = "FILE")]
+    report_json: Option<PathBuf>,
+    /// Also write a JUnit XML report to FILE: one testcase per case.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Write each case that does not pass to DIR/<id>.jsonl, a case file holding the original
+    /// case, for `addperm replay DIR`. The directory is created if missing and never emptied.
+    #[arg(long, value_name = "DIR")]
+    save_failures: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -42,32 +54,66 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for path in &args.cases {
         cases.extend(case::read(path).context("cannot use the case file")?);
     }
+    run_and_report(cases, &args.run)
+}
+
+/// Runs `cases` as `args` say, prints the text report, writes the files asked for, and gives
+/// the exit code: 0 every case passed, 1 one did not.
+pub fn run_and_report(mut cases: Vec<Case>, args: &RunArgs) -> anyhow::Result<ExitCode> {
     if !args.tags.is_empty() {
         cases.retain(|c| c.tags.iter().any(|t| args.tags.contains(t)));
     }
-    let config = Config {
-        account: args.account,
-        region: args.region,
-        partition: args.partition,
-        ..Config::default()
-    };
-    let target: Box<dyn Target> = match args.target.as_str() {
-        "reference" => Box::new(ReferenceTarget::new(config)),
-        other => bail!("unknown target {other:?}: use `reference`"),
-    };
+    let target = target_from_spec(&args.target, &args.target_options)?;
+    // Open every output before running: a run can take minutes, a typo in a path should not
+    // cost them.
+    let json = args.report_json.as_deref().map(create).transpose()?;
+    let junit = args.junit.as_deref().map(create).transpose()?;
+    if let Some(dir) = &args.save_failures {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the directory {}", dir.display()))?;
+    }
     let options = RunOptions {
         compare: args.compare,
         jobs: args.jobs,
     };
-    let results = runner::run(target.as_ref(), &cases, &options, &|_| {});
-    for r in &results {
-        print!("{}", report::case_block(r));
+    let results = {
+        let progress = Progress::new(cases.len(), &target.name());
+        runner::run(target.as_ref(), &cases, &options, &|r| {
+            progress.case_done(r)
+        })
+    };
+    let info = RunInfo::new(target.as_ref(), args.compare);
+    print!("{}", report::text_report(&results, &info.base_url));
+    if let Some((path, file)) = json {
+        let text = serde_json::to_string_pretty(&report::json_report(&results, &info))?;
+        write(&path, file, &text)?;
     }
-    let summary = Summary::of(&results);
-    print!("{}", report::summary_block(&summary));
-    Ok(if summary.failed() == 0 {
+    if let Some((path, file)) = junit {
+        let xml = report::junit_report(&results, &info)
+            .map_err(|e| anyhow::anyhow!("cannot make the JUnit report: {e}"))?;
+        write(&path, file, &xml)?;
+    }
+    if let Some(dir) = &args.save_failures {
+        let saved = report::save_failures(dir, &cases, &results, &info.target)
+            .with_context(|| format!("cannot save failing cases in {}", dir.display()))?;
+        if !saved.is_empty() {
+            eprintln!("saved {} failing cases in {}", saved.len(), dir.display());
+        }
+    }
+    Ok(if Summary::of(&results).failed() == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+fn create(path: &Path) -> anyhow::Result<(PathBuf, File)> {
+    let file = File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok((path.to_path_buf(), file))
+}
+
+fn write(path: &Path, mut file: File, text: &str) -> anyhow::Result<()> {
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.write_all(b"\n"))
+        .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -1,9 +1,14 @@
 //! Command definitions (clap derive) and dispatch. Exit codes: 0 everything passed, 1 a case
-//! did not pass, 2 the command could not run (bad arguments, unreadable case file).
+//! did not pass (`diff`: two answers differed), 2 the command could not run (bad arguments,
+//! unreadable case file, unwritable report).
 
 mod check;
 mod contract;
+mod diff;
 mod openapi;
+mod progress;
+mod replay;
+mod target;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -27,6 +32,10 @@ enum Command {
     Check(check::Args),
     /// Print an OpenAPI 3 description of AddPermission generated from the contract.
     Openapi(openapi::Args),
+    /// Run saved failures (`check --save-failures DIR`) or case files again, as `check` does.
+    Replay(replay::Args),
+    /// Run the same cases on two targets and report where their answers differ.
+    Diff(diff::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -34,5 +43,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Contract(a) => contract::run(a),
         Command::Check(a) => check::run(a),
         Command::Openapi(a) => openapi::run(a),
+        Command::Replay(a) => replay::run(a),
+        Command::Diff(a) => diff::run(a),
     }
 }

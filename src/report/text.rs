@@ -1,11 +1,18 @@
-//! The plain-text report.
+//! The plain-text report: one block per case that did not pass, with the four fields a case
+//! judges (status, error type, message, statement) side by side, the differing ones marked, and
+//! a `curl` command that sends the request again.
 
-use crate::runner::{CaseResult, Summary, Verdict};
+use super::buckets::{buckets, buckets_block, pair_buckets};
+use super::curl::curl_command;
+use crate::runner::{CaseResult, Difference, PairResult, PairVerdict, Summary, Verdict};
+use serde_json::Value;
 use std::fmt::Write;
 
 const WIDTH: usize = 44;
+const FIELD: usize = 14;
 
-fn clip(s: &str, n: usize) -> String {
+/// `s` cut to `n` characters, marked with `…` when cut.
+pub(super) fn clip(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {
@@ -15,56 +22,155 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
-/// The block for one case: nothing for a pass, otherwise the verdict, the differing fields
-/// side by side (expected | actual) and the rule the reference named, if any.
-pub fn case_block(r: &CaseResult) -> String {
-    if r.verdict == Verdict::Pass {
-        return String::new();
+/// One line of a side-by-side table.
+struct Row {
+    field: String,
+    left: String,
+    right: String,
+    differs: bool,
+}
+
+fn table(out: &mut String, labels: (&str, &str), rows: &[Row]) {
+    let (left, right) = labels;
+    let _ = writeln!(out, "  {:<FIELD$}    {:<WIDTH$}  {right}", "", left);
+    for r in rows {
+        let mark = if r.differs { "!=" } else { "  " };
+        let _ = writeln!(
+            out,
+            "  {:<FIELD$}{mark}  {:<WIDTH$}  {}",
+            r.field,
+            clip(&r.left, WIDTH),
+            clip(&r.right, 200)
+        );
     }
-    let mut out = String::new();
+}
+
+/// The four judged fields of `expected` vs `actual`, then any other field that differs
+/// (statement bytes, content type), then the statement's differing top-level keys.
+fn case_rows(r: &CaseResult) -> Vec<Row> {
+    let Some(a) = &r.actual else {
+        return Vec::new();
+    };
+    let differs = |field: &str| r.differences.iter().any(|d| d.field == field);
+    let unchecked = || "(not checked)".to_string();
+    let e = &r.expected;
+    let expected_statement = e.statement.as_ref().filter(|s| !s.is_null());
+    let mut rows = vec![
+        Row {
+            field: "status".into(),
+            left: e.status.to_string(),
+            right: a.status.to_string(),
+            differs: differs("status"),
+        },
+        Row {
+            field: "error type".into(),
+            left: match &e.error_type {
+                None => unchecked(),
+                Some(None) => "(none)".into(),
+                Some(Some(t)) => t.clone(),
+            },
+            right: dash(a.error_type.as_deref()),
+            differs: differs("error_type"),
+        },
+        Row {
+            field: "message".into(),
+            left: e
+                .message_like
+                .as_ref()
+                .map_or_else(unchecked, |m| format!("/{m}/")),
+            right: dash(a.message.as_deref()),
+            differs: differs("message"),
+        },
+        Row {
+            field: "statement".into(),
+            left: expected_statement.map_or_else(unchecked, Value::to_string),
+            right: dash(a.statement_raw.as_deref()),
+            differs: differs("statement"),
+        },
+    ];
+    rows.extend(other_rows(&r.differences));
+    if differs("statement") {
+        if let Some(expected) = expected_statement {
+            rows.extend(key_rows(expected, a.statement.as_ref()));
+        }
+    }
+    rows
+}
+
+fn other_rows(differences: &[Difference]) -> Vec<Row> {
+    differences
+        .iter()
+        .filter(|d| !["status", "error_type", "message", "statement"].contains(&d.field))
+        .map(|d| Row {
+            field: d.field.to_string(),
+            left: d.expected.clone(),
+            right: d.actual.clone(),
+            differs: true,
+        })
+        .collect()
+}
+
+/// The top-level statement keys whose values differ: `Principal` wrong reads better than two
+/// 300-character statements that look alike.
+fn key_rows(left: &Value, right: Option<&Value>) -> Vec<Row> {
+    let (Some(l), Some(r)) = (left.as_object(), right.and_then(Value::as_object)) else {
+        return Vec::new();
+    };
+    let mut keys: Vec<&String> = l.keys().collect();
+    keys.extend(r.keys().filter(|k| !l.contains_key(*k)));
+    keys.into_iter()
+        .filter(|k| l.get(*k) != r.get(*k))
+        .map(|k| Row {
+            field: format!("  .{k}"),
+            left: l.get(k).map_or_else(|| "(absent)".into(), Value::to_string),
+            right: r.get(k).map_or_else(|| "(absent)".into(), Value::to_string),
+            differs: true,
+        })
+        .collect()
+}
+
+fn dash(v: Option<&str>) -> String {
+    v.unwrap_or("-").to_string()
+}
+
+/// Why the body could not be read, when it could not: the fields above are then empty.
+fn body_line(out: &mut String, r: &CaseResult) {
+    if let Some(a) = &r.actual {
+        if let Some(p) = &a.body_problem {
+            let _ = writeln!(out, "  body: {p}: {}", clip(&a.body_excerpt, 120));
+        }
+    }
+}
+
+fn header(out: &mut String, verdict: &str, id: &str, r: &CaseResult) {
     let rule = r
         .actual
         .as_ref()
         .and_then(|a| a.rule.as_deref())
         .map(|rule| format!("  [rule {rule}]"))
         .unwrap_or_default();
-    let _ = writeln!(out, "{} {}{rule}", r.verdict.as_str().to_uppercase(), r.id);
+    let _ = writeln!(out, "{verdict} {id}{rule}");
     if let Some(d) = &r.detail {
         let _ = writeln!(out, "  {d}");
     }
-    if !r.differences.is_empty() {
-        let _ = writeln!(out, "  {:<16}{:<WIDTH$}  actual", "", "expected");
-        for d in &r.differences {
-            let _ = writeln!(
-                out,
-                "  {:<16}{:<WIDTH$}  {}",
-                d.field,
-                clip(&d.expected, WIDTH),
-                clip(&d.actual, 200)
-            );
-        }
+}
+
+/// The block for one case: nothing for a pass; otherwise the verdict, the judged fields side
+/// by side, the rule the reference named (if it is the target) and a curl command that sends
+/// the request to `base_url`.
+pub fn case_block(r: &CaseResult, base_url: &str) -> String {
+    if r.verdict == Verdict::Pass {
+        return String::new();
     }
-    if let Some(a) = &r.actual {
-        if let Some(p) = &a.body_problem {
-            let _ = writeln!(out, "  body: {p}: {}", clip(&a.body_excerpt, 120));
-        } else if !r.differences.iter().any(|d| d.field == "message") {
-            if let Some(m) = &a.message {
-                let _ = writeln!(out, "  message: {}", clip(m, 200));
-            }
-        }
+    let mut out = String::new();
+    header(&mut out, &r.verdict.as_str().to_uppercase(), &r.id, r);
+    let rows = case_rows(r);
+    if !rows.is_empty() {
+        table(&mut out, ("expected", "actual"), &rows);
     }
+    body_line(&mut out, r);
     if let Some(s) = &r.sent {
-        let q = s
-            .qualifier
-            .as_deref()
-            .map(|q| format!(" ?Qualifier={q}"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "  request: {}{q} {}",
-            s.function_name,
-            clip(&s.body, 160)
-        );
+        let _ = writeln!(out, "  curl: {}", curl_command(s, base_url));
     }
     out
 }
@@ -81,4 +187,184 @@ pub fn summary_block(s: &Summary) -> String {
     }
     let _ = writeln!(out, "{}", s.line());
     out
+}
+
+/// The whole report of a run: every failing case, the findings they group into, the summary.
+pub fn text_report(results: &[CaseResult], base_url: &str) -> String {
+    let mut out: String = results.iter().map(|r| case_block(r, base_url)).collect();
+    let groups = buckets(results);
+    if !groups.is_empty() {
+        out.push('\n');
+        out.push_str(&buckets_block(&groups));
+    }
+    out.push_str(&summary_block(&Summary::of(results)));
+    out
+}
+
+/// One side of `addperm diff`: its label (`a: reference`) and base URL for curl commands.
+#[derive(Debug, Clone, Copy)]
+pub struct Side<'a> {
+    pub label: &'a str,
+    pub base_url: &'a str,
+}
+
+/// The block for one case on two targets: nothing when the answers are the same; otherwise
+/// both answers side by side and a curl command for each target.
+pub fn pair_block(p: &PairResult, a: Side, b: Side) -> String {
+    if p.verdict == PairVerdict::Same {
+        return String::new();
+    }
+    let mut out = String::new();
+    let verdict = match p.verdict {
+        PairVerdict::NotCompared => "NOT-COMPARED",
+        _ => "DIFFERS",
+    };
+    let _ = writeln!(out, "{verdict} {}", p.id);
+    let differs = |field: &str| p.differences.iter().any(|d| d.field == field);
+    let mut rows = Vec::new();
+    if let (Some(x), Some(y)) = (&p.a.actual, &p.b.actual) {
+        let row = |field: &str, key: &str, l: String, r: String| Row {
+            field: field.into(),
+            left: l,
+            right: r,
+            differs: differs(key),
+        };
+        rows.push(row(
+            "status",
+            "status",
+            x.status.to_string(),
+            y.status.to_string(),
+        ));
+        let rows_of = |o: &crate::target::Observed| {
+            [
+                dash(o.error_type.as_deref()),
+                dash(o.message.as_deref()),
+                dash(o.statement_raw.as_deref()),
+            ]
+        };
+        let [xt, xm, xs] = rows_of(x);
+        let [yt, ym, ys] = rows_of(y);
+        rows.push(row("error type", "error_type", xt, yt));
+        rows.push(row("message", "message", xm, ym));
+        rows.push(row("statement", "statement", xs, ys));
+        rows.extend(other_rows(&p.differences));
+        if let Some(s) = x.statement.as_ref().filter(|_| differs("statement")) {
+            rows.extend(key_rows(s, y.statement.as_ref()));
+        }
+    } else {
+        rows.extend(p.differences.iter().map(|d| Row {
+            field: d.field.to_string(),
+            left: d.expected.clone(),
+            right: d.actual.clone(),
+            differs: true,
+        }));
+    }
+    table(&mut out, (a.label, b.label), &rows);
+    for (side, r) in [(a, &p.a), (b, &p.b)] {
+        body_line(&mut out, r);
+        if let Some(s) = &r.sent {
+            let _ = writeln!(
+                out,
+                "  curl ({}): {}",
+                side.label,
+                curl_command(s, side.base_url)
+            );
+        }
+    }
+    out
+}
+
+/// The whole report of a diff: every case whose answers differ, the findings, the counts.
+pub fn pair_report(pairs: &[PairResult], a: Side, b: Side) -> String {
+    let mut out: String = pairs.iter().map(|p| pair_block(p, a, b)).collect();
+    let groups = pair_buckets(pairs);
+    if !groups.is_empty() {
+        out.push('\n');
+        out.push_str(&buckets_block(&groups));
+    }
+    let count = |v: PairVerdict| pairs.iter().filter(|p| p.verdict == v).count();
+    let not_compared = count(PairVerdict::NotCompared);
+    let _ = write!(
+        out,
+        "{} same, {} differ",
+        count(PairVerdict::Same),
+        count(PairVerdict::Differ)
+    );
+    if not_compared > 0 {
+        let _ = write!(out, ", {not_compared} not compared");
+    }
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::Expect;
+    use crate::runner::SentRequest;
+    use crate::target::Observed;
+    use serde_json::json;
+
+    fn mismatch() -> CaseResult {
+        CaseResult {
+            id: "sid-too-long".into(),
+            tags: vec!["StatementId".into(), "length-max".into()],
+            verdict: Verdict::Mismatch,
+            expected: Expect {
+                status: 201,
+                error_type: Some(None),
+                message_like: None,
+                statement: Some(json!({"Sid": "a", "Effect": "Allow"})),
+            },
+            actual: Some(Observed {
+                status: 201,
+                statement_raw: Some(r#"{"Sid":"b","Effect":"Allow"}"#.into()),
+                statement: Some(json!({"Sid": "b", "Effect": "Allow"})),
+                ..Observed::default()
+            }),
+            differences: vec![Difference {
+                field: "statement",
+                expected: r#"{"Sid":"a","Effect":"Allow"}"#.into(),
+                actual: r#"{"Sid":"b","Effect":"Allow"}"#.into(),
+            }],
+            detail: None,
+            sent: Some(SentRequest {
+                function_name: "f".into(),
+                qualifier: None,
+                body: "{}".into(),
+            }),
+        }
+    }
+
+    #[test]
+    fn block_marks_differing_fields_and_keys() {
+        let text = case_block(&mismatch(), "http://127.0.0.1:PORT");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "MISMATCH sid-too-long");
+        let row = |name: &str| {
+            *lines
+                .iter()
+                .find(|l| l.trim_start().starts_with(name))
+                .unwrap()
+        };
+        assert!(!row("status").contains("!="), "{text}");
+        assert!(row("statement").contains("!="), "{text}");
+        assert!(row(".Sid").contains(r#""a""#), "{text}");
+        assert!(!text.contains(".Effect"), "{text}");
+        assert!(row("message").contains("(not checked)"), "{text}");
+        assert!(lines.last().unwrap().starts_with("  curl: curl "), "{text}");
+    }
+
+    #[test]
+    fn report_has_blocks_findings_and_closing_line() {
+        let pass = CaseResult {
+            id: "ok".into(),
+            verdict: Verdict::Pass,
+            ..mismatch()
+        };
+        let text = text_report(&[pass, mismatch()], "http://x");
+        assert!(!text.contains("MISMATCH ok"));
+        assert!(text.contains("1 finding from 1 case:"), "{text}");
+        assert!(text.ends_with("1 passed, 1 failed\n"), "{text}");
+    }
 }

@@ -3,9 +3,11 @@
 
 mod baseline;
 mod compare;
+mod pair;
 
 pub use baseline::{Baseline, Divergence, Judgement};
 pub use compare::{compare, Compare, Difference};
+pub use pair::{compare_answers, compare_pair, observed_with_case_names, PairResult, PairVerdict};
 
 use crate::case::{self, Case, Expect, Placeholders};
 use crate::contract::FunctionRef;

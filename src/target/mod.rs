@@ -33,6 +33,11 @@ pub trait Target: Send + Sync {
     fn placeholders(&self) -> Placeholders;
     /// Opens an isolated session for one case.
     fn session(&self) -> Result<Box<dyn Session + '_>, TargetError>;
+    /// Where the target listens (`http://host:port`), so reports can print a `curl` line that
+    /// reproduces a request against it. `None` for in-process targets, which have no address.
+    fn base_url(&self) -> Option<String> {
+        None
+    }
 }
 
 /// One case's view of a target.

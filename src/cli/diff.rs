@@ -1,0 +1,80 @@
+//! `addperm diff`: the same cases on two implementations, reporting only where their answers
+//! differ. Neither side is the oracle, so the cases' expectations are not used: any
+//! implementation (the reference, AWS behind a proxy, an emulator) can be measured against
+//! another.
+
+use super::progress::Progress;
+use super::target::{target_from_spec, TargetOptions};
+use addperm::case;
+use addperm::report::{self, Side};
+use addperm::runner::{self, compare_pair, Compare, PairVerdict, RunOptions};
+use addperm::target::Target;
+use anyhow::Context;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Target A: `reference` or a URL.
+    #[arg(long)]
+    a: String,
+    /// Target B: `reference` or a URL.
+    #[arg(long)]
+    b: String,
+    /// A case file (JSON Lines); `-` reads standard input. Repeatable.
+    #[arg(long, required = true)]
+    cases: Vec<PathBuf>,
+    /// Only run cases carrying this tag (repeatable: any of them).
+    #[arg(long = "tag")]
+    tags: Vec<String>,
+    /// How much of the two answers must agree.
+    #[arg(long, value_enum, default_value_t = Compare::Message)]
+    compare: Compare,
+    /// Cases run in parallel on each target.
+    #[arg(long, default_value_t = 1)]
+    jobs: usize,
+    /// Where both targets live (${ACCOUNT}, ${REGION}, ${PARTITION}).
+    #[command(flatten)]
+    target_options: TargetOptions,
+}
+
+/// Exit code 0 when every case got the same answer from both, 1 otherwise.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut cases = Vec::new();
+    for path in &args.cases {
+        cases.extend(case::read(path).context("cannot use the case file")?);
+    }
+    if !args.tags.is_empty() {
+        cases.retain(|c| c.tags.iter().any(|t| args.tags.contains(t)));
+    }
+    let a = target_from_spec(&args.a, &args.target_options).context("target A")?;
+    let b = target_from_spec(&args.b, &args.target_options).context("target B")?;
+    let options = RunOptions {
+        compare: args.compare,
+        jobs: args.jobs,
+    };
+    let run_on = |label: &str, target: &dyn Target| {
+        let progress = Progress::new(cases.len(), &format!("{label}: {}", target.name()));
+        runner::run(target, &cases, &options, &|r| progress.case_done(r))
+    };
+    let on_a = run_on("a", a.as_ref());
+    let on_b = run_on("b", b.as_ref());
+    let (a_vars, b_vars) = (a.placeholders(), b.placeholders());
+    let pairs: Vec<_> = cases
+        .iter()
+        .zip(on_a.iter().zip(&on_b))
+        .map(|(case, (x, y))| compare_pair(case, (x, &a_vars), (y, &b_vars), args.compare))
+        .collect();
+    let (a_label, b_label) = (format!("a: {}", a.name()), format!("b: {}", b.name()));
+    let (a_base, b_base) = (report::base_url(a.as_ref()), report::base_url(b.as_ref()));
+    let side = |label, base_url| Side { label, base_url };
+    print!(
+        "{}",
+        report::pair_report(&pairs, side(&a_label, &a_base), side(&b_label, &b_base))
+    );
+    Ok(if pairs.iter().all(|p| p.verdict == PairVerdict::Same) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,231 @@
+//! Grouping failures into findings. A generated suite exercises every constraint many times, so
+//! one bug shows up as hundreds of failing cases; grouped by what was tested (member and
+//! constraint, read from the case's tags) and by how the answer was wrong (expected -> actual
+//! status and error type), 300 failures read as the dozen findings they are.
+
+use crate::contract::{contract, Rule};
+use crate::runner::{CaseResult, Difference, PairResult, PairVerdict, Verdict};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// The constraint kinds that tags name, besides the reference's rule ids. `length` is the
+/// curated cases' word for either bound.
+pub const CONSTRAINT_TAGS: [&str; 8] = [
+    "length-min",
+    "length-max",
+    "length",
+    "pattern",
+    "enum",
+    "required",
+    "type",
+    "semantic",
+];
+
+/// Shown where a case's tags name no member or no constraint.
+const UNKNOWN: &str = "-";
+
+/// One group of failures that went wrong the same way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bucket {
+    /// The request member under test (a model name such as `StatementId`), or `-`.
+    pub member: String,
+    /// The constraint kind or reference rule id under test, or `-`.
+    pub constraint: String,
+    /// The expected status and error type (in `diff`: target A's).
+    pub expected: String,
+    /// What came instead (in `diff`: target B's), or the verdict when there was no answer.
+    pub actual: String,
+    pub count: usize,
+    /// The first case, in run order, that fell into the group.
+    pub example: String,
+}
+
+/// The first tag that names a request member.
+pub fn member_of(tags: &[String]) -> Option<&str> {
+    let c = contract();
+    tags.iter()
+        .map(String::as_str)
+        .find(|t| c.member(t).is_some())
+}
+
+/// The first tag that names a constraint kind or a reference rule.
+pub fn constraint_of(tags: &[String]) -> Option<&str> {
+    tags.iter()
+        .map(String::as_str)
+        .find(|t| CONSTRAINT_TAGS.contains(t) || Rule::ALL.iter().any(|r| r.id() == *t))
+}
+
+/// Groups every non-passing result; the biggest groups first.
+pub fn buckets(results: &[CaseResult]) -> Vec<Bucket> {
+    group(
+        results
+            .iter()
+            .filter(|r| r.verdict != Verdict::Pass)
+            .map(|r| Finding {
+                id: &r.id,
+                tags: &r.tags,
+                expected: expected_outcome(r),
+                actual: actual_outcome(r),
+            }),
+    )
+}
+
+/// Groups every pair whose answers were not the same; `expected` is A's side, `actual` B's.
+pub fn pair_buckets(pairs: &[PairResult]) -> Vec<Bucket> {
+    group(
+        pairs
+            .iter()
+            .filter(|p| p.verdict != PairVerdict::Same)
+            .map(|p| {
+                let (a, b) = (answer_outcome(&p.a), answer_outcome(&p.b));
+                Finding {
+                    id: &p.id,
+                    tags: &p.tags,
+                    actual: with_other_fields(&a, b, &p.differences),
+                    expected: a,
+                }
+            }),
+    )
+}
+
+/// The buckets as a table: count, member, constraint, expected -> actual, an example case.
+pub fn buckets_block(buckets: &[Bucket]) -> String {
+    let mut out = String::new();
+    if buckets.is_empty() {
+        return out;
+    }
+    let width = |f: fn(&Bucket) -> &str| buckets.iter().map(|b| f(b).chars().count()).max();
+    let wm = width(|b| &b.member).unwrap_or(0);
+    let wc = width(|b| &b.constraint).unwrap_or(0);
+    let we = width(|b| &b.expected).unwrap_or(0);
+    let cases: usize = buckets.iter().map(|b| b.count).sum();
+    let _ = writeln!(
+        out,
+        "{} from {}:",
+        plural(buckets.len(), "finding"),
+        plural(cases, "case")
+    );
+    for b in buckets {
+        let _ = writeln!(
+            out,
+            "  {:>5}  {:<wm$}  {:<wc$}  {:<we$} -> {}  e.g. {}",
+            b.count, b.member, b.constraint, b.expected, b.actual, b.example
+        );
+    }
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+struct Finding<'a> {
+    id: &'a str,
+    tags: &'a [String],
+    expected: String,
+    actual: String,
+}
+
+fn group<'a>(findings: impl Iterator<Item = Finding<'a>>) -> Vec<Bucket> {
+    let mut groups: BTreeMap<(String, String, String, String), Bucket> = BTreeMap::new();
+    for f in findings {
+        let member = member_of(f.tags).unwrap_or(UNKNOWN).to_string();
+        let constraint = constraint_of(f.tags).unwrap_or(UNKNOWN).to_string();
+        let key = (
+            member.clone(),
+            constraint.clone(),
+            f.expected.clone(),
+            f.actual.clone(),
+        );
+        groups
+            .entry(key)
+            .or_insert_with(|| Bucket {
+                member,
+                constraint,
+                expected: f.expected,
+                actual: f.actual,
+                count: 0,
+                example: f.id.to_string(),
+            })
+            .count += 1;
+    }
+    let mut out: Vec<Bucket> = groups.into_values().collect();
+    // Stable: equal counts keep the key order, so reports do not reshuffle between runs.
+    out.sort_by_key(|b| std::cmp::Reverse(b.count));
+    out
+}
+
+fn outcome(status: u16, error_type: Option<&str>) -> String {
+    match error_type {
+        Some(t) if !t.is_empty() => format!("{status} {t}"),
+        _ => status.to_string(),
+    }
+}
+
+fn expected_outcome(r: &CaseResult) -> String {
+    let error_type = r.expected.error_type.as_ref().and_then(|t| t.as_deref());
+    outcome(r.expected.status, error_type)
+}
+
+fn answer_outcome(r: &CaseResult) -> String {
+    match &r.actual {
+        Some(a) => outcome(a.status, a.error_type.as_deref()),
+        None => r.verdict.as_str().to_string(),
+    }
+}
+
+fn actual_outcome(r: &CaseResult) -> String {
+    with_other_fields(&expected_outcome(r), answer_outcome(r), &r.differences)
+}
+
+/// Where status and type agree, the finding is in the other fields: name them, or every
+/// message mismatch would share one bucket with every statement mismatch.
+fn with_other_fields(expected: &str, actual: String, differences: &[Difference]) -> String {
+    if expected != actual {
+        return actual;
+    }
+    let fields: Vec<&str> = differences.iter().map(|d| d.field).collect();
+    format!("{actual}, other {}", fields.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(t: &[&str]) -> Vec<String> {
+        t.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn member_and_constraint_come_from_tags() {
+        let t = tags(&["invalid", "StatementId", "length-max"]);
+        assert_eq!(member_of(&t), Some("StatementId"));
+        assert_eq!(constraint_of(&t), Some("length-max"));
+        let t = tags(&["stateful", "duplicate-statement-id"]);
+        assert_eq!(member_of(&t), None);
+        assert_eq!(constraint_of(&t), Some("duplicate-statement-id"));
+    }
+
+    #[test]
+    fn same_status_and_type_names_the_differing_fields() {
+        let d = Difference {
+            field: "message",
+            expected: "/x/".into(),
+            actual: "y".into(),
+        };
+        assert_eq!(
+            with_other_fields(
+                "400 ValidationException",
+                "400 ValidationException".into(),
+                &[d]
+            ),
+            "400 ValidationException, other message"
+        );
+        assert_eq!(with_other_fields("201", "404 X".into(), &[]), "404 X");
+    }
+}

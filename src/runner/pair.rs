@@ -1,0 +1,268 @@
+//! One case on two targets (`addperm diff`): the two answers compared with each other instead of
+//! with the case's expectation, which makes any implementation an oracle for another.
+
+use super::{rename_in_json, CaseResult, Compare, Difference};
+use crate::case::{Case, Placeholders};
+use crate::contract::FunctionRef;
+use crate::target::Observed;
+
+/// How a case went on two targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PairVerdict {
+    /// Both answered, and the answers agree at the chosen strictness.
+    Same,
+    /// The answers disagree, or only one target answered at all.
+    Differ,
+    /// Neither target answered (setup failed or the target broke on both sides), so there is
+    /// nothing to compare; counted apart so a broken case is not taken for agreement.
+    NotCompared,
+}
+
+/// A case's result on target A and on target B.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairResult {
+    pub id: String,
+    pub tags: Vec<String>,
+    pub verdict: PairVerdict,
+    /// `expected` is A's side, `actual` B's.
+    pub differences: Vec<Difference>,
+    /// The case's result on A, its answer read with the case's function names.
+    pub a: CaseResult,
+    pub b: CaseResult,
+}
+
+/// The answer in `result` with the target's name for the request's function put back to the
+/// case's own. Targets that share state between cases rename functions per case; a snapshot or
+/// a comparison across targets must see the names the case wrote, not those.
+pub fn observed_with_case_names(
+    case: &Case,
+    vars: &Placeholders,
+    result: &CaseResult,
+) -> Option<Observed> {
+    let actual = result.actual.clone()?;
+    let original = FunctionRef::parse(&vars.apply(&case.request.function_name));
+    let sent = result
+        .sent
+        .as_ref()
+        .and_then(|s| FunctionRef::parse(&s.function_name));
+    let (Some(original), Some(sent)) = (original, sent) else {
+        return Some(actual);
+    };
+    if original.name == sent.name {
+        return Some(actual);
+    }
+    let (from, to) = (
+        format!(":function:{}", sent.name),
+        format!(":function:{}", original.name),
+    );
+    let swap = |s: String| s.replace(&from, &to);
+    Some(Observed {
+        message: actual.message.map(swap),
+        statement_raw: actual.statement_raw.map(swap),
+        statement: actual.statement.map(|v| rename_in_json(&v, &from, &to)),
+        body_excerpt: swap(actual.body_excerpt),
+        ..actual
+    })
+}
+
+/// Every difference between answer `a` and answer `b` at strictness `mode`, field by field as
+/// [`super::compare`] judges an expectation: status, then error type, then message and statement
+/// (as JSON values), then statement bytes and content type.
+pub fn compare_answers(a: &Observed, b: &Observed, mode: Compare) -> Vec<Difference> {
+    fn show<T: ToString>(v: Option<T>) -> String {
+        v.map_or_else(|| "-".to_string(), |v| v.to_string())
+    }
+    let mut out = Vec::new();
+    let mut check = |field: &'static str, a: String, b: String| {
+        if a != b {
+            out.push(Difference {
+                field,
+                expected: a,
+                actual: b,
+            });
+        }
+    };
+    check("status", a.status.to_string(), b.status.to_string());
+    if mode >= Compare::Type {
+        check(
+            "error_type",
+            show(a.error_type.as_deref()),
+            show(b.error_type.as_deref()),
+        );
+    }
+    if mode >= Compare::Message {
+        check(
+            "message",
+            show(a.message.as_deref()),
+            show(b.message.as_deref()),
+        );
+        // Compared as values (key order ignored); the raw text is what the report shows.
+        if a.statement != b.statement {
+            let text = |o: &Observed| {
+                o.statement_raw
+                    .clone()
+                    .or_else(|| o.body_problem.clone())
+                    .unwrap_or_else(|| "-".into())
+            };
+            check("statement", text(a), text(b));
+        }
+    }
+    if mode == Compare::Exact {
+        if a.statement.is_some() && a.statement == b.statement {
+            check(
+                "statement-bytes",
+                show(a.statement_raw.as_deref()),
+                show(b.statement_raw.as_deref()),
+            );
+        }
+        check(
+            "content-type",
+            show(a.content_type.as_deref()),
+            show(b.content_type.as_deref()),
+        );
+    }
+    out
+}
+
+/// Judges one case run on A (`a`, with A's placeholders) and on B.
+pub fn compare_pair(
+    case: &Case,
+    (a, a_vars): (&CaseResult, &Placeholders),
+    (b, b_vars): (&CaseResult, &Placeholders),
+    mode: Compare,
+) -> PairResult {
+    let a = CaseResult {
+        actual: observed_with_case_names(case, a_vars, a),
+        ..a.clone()
+    };
+    let b = CaseResult {
+        actual: observed_with_case_names(case, b_vars, b),
+        ..b.clone()
+    };
+    let (verdict, differences) = match (&a.actual, &b.actual) {
+        (Some(x), Some(y)) => {
+            let d = compare_answers(x, y, mode);
+            let verdict = if d.is_empty() {
+                PairVerdict::Same
+            } else {
+                PairVerdict::Differ
+            };
+            (verdict, d)
+        }
+        (x, y) => {
+            let verdict = if x.is_none() && y.is_none() {
+                PairVerdict::NotCompared
+            } else {
+                PairVerdict::Differ
+            };
+            let side = |r: &CaseResult| match &r.detail {
+                Some(d) if r.actual.is_none() => format!("{}: {d}", r.verdict.as_str()),
+                _ => "answered".to_string(),
+            };
+            let d = Difference {
+                field: "verdict",
+                expected: side(&a),
+                actual: side(&b),
+            };
+            (verdict, vec![d])
+        }
+    };
+    PairResult {
+        id: case.id.clone(),
+        tags: case.tags.clone(),
+        verdict,
+        differences,
+        a,
+        b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::{SentRequest, Verdict};
+    use serde_json::json;
+
+    fn case(function_name: &str) -> Case {
+        let line = format!(
+            r#"{{"id":"c","request":{{"function_name":"{function_name}","body":{{}}}},"expect":{{"status":201}}}}"#
+        );
+        crate::case::parse(&line, "t").unwrap().remove(0)
+    }
+
+    fn answered(sent_name: &str, observed: Observed) -> CaseResult {
+        CaseResult {
+            id: "c".into(),
+            tags: vec![],
+            verdict: Verdict::Pass,
+            expected: case("f").expect,
+            actual: Some(observed),
+            differences: vec![],
+            detail: None,
+            sent: Some(SentRequest {
+                function_name: sent_name.into(),
+                qualifier: None,
+                body: "{}".into(),
+            }),
+        }
+    }
+
+    #[test]
+    fn renamed_functions_read_as_the_case_wrote_them() {
+        let raw = r#"{"Resource":"arn:aws:lambda:us-east-1:1:function:f-x1"}"#;
+        let o = Observed {
+            status: 201,
+            statement_raw: Some(raw.into()),
+            statement: Some(serde_json::from_str(raw).unwrap()),
+            ..Observed::default()
+        };
+        let r = answered("f-x1", o);
+        let back = observed_with_case_names(&case("f"), &Placeholders::default(), &r).unwrap();
+        assert_eq!(
+            back.statement,
+            Some(json!({"Resource": "arn:aws:lambda:us-east-1:1:function:f"}))
+        );
+        assert!(back.statement_raw.unwrap().ends_with(":function:f\"}"));
+    }
+
+    #[test]
+    fn answers_differ_by_field_and_strictness() {
+        let a = Observed {
+            status: 400,
+            error_type: Some("ValidationException".into()),
+            message: Some("m1".into()),
+            ..Observed::default()
+        };
+        let b = Observed {
+            message: Some("m2".into()),
+            ..a.clone()
+        };
+        assert!(compare_answers(&a, &b, Compare::Type).is_empty());
+        let d = compare_answers(&a, &b, Compare::Message);
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].field, d[0].expected.as_str()), ("message", "m1"));
+    }
+
+    #[test]
+    fn one_side_without_answer_differs_both_without_is_not_compared() {
+        let c = case("f");
+        let vars = Placeholders::default();
+        let ok = answered("f", Observed::default());
+        let broken = CaseResult {
+            verdict: Verdict::TargetError,
+            actual: None,
+            detail: Some("connection failed: refused".into()),
+            ..ok.clone()
+        };
+        let p = compare_pair(&c, (&ok, &vars), (&broken, &vars), Compare::Message);
+        assert_eq!(p.verdict, PairVerdict::Differ);
+        assert_eq!(
+            p.differences[0].actual,
+            "target-error: connection failed: refused"
+        );
+        let p = compare_pair(&c, (&broken, &vars), (&broken, &vars), Compare::Message);
+        assert_eq!(p.verdict, PairVerdict::NotCompared);
+        let p = compare_pair(&c, (&ok, &vars), (&ok, &vars), Compare::Exact);
+        assert_eq!(p.verdict, PairVerdict::Same);
+    }
+}
