@@ -120,3 +120,105 @@ fn contract_lists_all_members_with_provenance() {
     let (out, _) = text(&o);
     assert!(out.contains("FunctionName") && out.contains("InvokedViaFunctionUrl"));
 }
+
+#[test]
+fn baselines_accept_known_divergences_and_catch_new_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let cases = case_dir().join("aws-behaviour.jsonl");
+    let cases = cases.to_str().unwrap();
+    let b = baseline.to_str().unwrap();
+    let o = addperm(&[
+        "check",
+        "--cases",
+        cases,
+        "--fault",
+        "latest-accepted",
+        "--write-baseline",
+        b,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o).1);
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
+    assert!(!recorded["divergences"].as_object().unwrap().is_empty());
+    // The same bug again: known, so the run passes.
+    let o = addperm(&[
+        "check",
+        "--cases",
+        cases,
+        "--fault",
+        "latest-accepted",
+        "--baseline",
+        b,
+    ]);
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains(" 0 new, 0 changed, 0 fixed"), "{out}");
+    // Another bug: new divergences fail the run.
+    let o = addperm(&[
+        "check",
+        "--cases",
+        cases,
+        "--fault",
+        "no-duplicate-sid",
+        "--baseline",
+        b,
+    ]);
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("  NEW      "), "{out}");
+    // The bug fixed: fixed entries are reported, and fail only with --strict-baseline.
+    let o = addperm(&["check", "--cases", cases, "--baseline", b]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(text(&o).0.contains("FIXED"));
+    let o = addperm(&[
+        "check",
+        "--cases",
+        cases,
+        "--baseline",
+        b,
+        "--strict-baseline",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn shards_split_a_suite_exactly() {
+    let cases = case_dir().join("conformance.jsonl");
+    let count = |args: &[&str]| -> usize {
+        let o = addperm(args);
+        let out = text(&o).0;
+        let last = out.lines().last().unwrap().to_string();
+        last.split(' ').next().unwrap().parse().unwrap()
+    };
+    let all = count(&["check", "--cases", cases.to_str().unwrap()]);
+    let parts: usize = (1..=3)
+        .map(|k| {
+            count(&[
+                "check",
+                "--cases",
+                cases.to_str().unwrap(),
+                "--shard",
+                &format!("{k}/3"),
+            ])
+        })
+        .sum();
+    assert_eq!(all, parts);
+    let o = addperm(&[
+        "check",
+        "--cases",
+        cases.to_str().unwrap(),
+        "--shard",
+        "4/3",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn faults_are_listed_and_unknown_ones_refused() {
+    let o = addperm(&["faults"]);
+    assert!(text(&o).0.lines().count() >= 25);
+    let o = addperm(&["check", "--cases", "x", "--fault", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("unknown fault"));
+}

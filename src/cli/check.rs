@@ -4,7 +4,7 @@ use super::progress::Progress;
 use super::target::{target_from_spec, TargetOptions};
 use addperm::case::{self, Case};
 use addperm::report::{self, RunInfo};
-use addperm::runner::{self, Compare, RunOptions, Summary};
+use addperm::runner::{self, Baseline, Compare, RunOptions, Shard, Summary};
 use anyhow::Context;
 use std::fs::File;
 use std::io::Write;
@@ -35,8 +35,23 @@ pub struct RunArgs {
     /// Cases run in parallel.
     #[arg(long, default_value_t = 1)]
     jobs: usize,
+    /// Run only shard K of N (e.g. `2/4`): cases are split by a stable hash of their id, so N
+    /// jobs cover the suite exactly once; merge their JSON reports with `addperm report --merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
     #[command(flatten)]
     target_options: TargetOptions,
+    /// Judge the run against known divergences recorded in FILE: it passes when every case
+    /// either passes or diverges exactly as recorded; a new or changed divergence fails it.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+    /// With --baseline: also fail when a recorded divergence now passes (it was fixed: remove
+    /// it from the baseline).
+    #[arg(long, requires = "baseline")]
+    strict_baseline: bool,
+    /// Record every divergence of this run in FILE as the new baseline (the run then exits 0).
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// Also write the report as JSON to FILE (see REPORTS.md).
     #[arg(long, value_name = "FILE")]
     report_json: Option<PathBuf>,
@@ -63,6 +78,10 @@ pub fn run_and_report(mut cases: Vec<Case>, args: &RunArgs) -> anyhow::Result<Ex
     if !args.tags.is_empty() {
         cases.retain(|c| c.tags.iter().any(|t| args.tags.contains(t)));
     }
+    if let Some(shard) = args.shard {
+        cases.retain(|c| shard.contains(&c.id));
+    }
+    let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
     let target = target_from_spec(&args.target, &args.target_options)?;
     // Open every output before running: a run can take minutes, a typo in a path should not
     // cost them.
@@ -99,6 +118,25 @@ pub fn run_and_report(mut cases: Vec<Case>, args: &RunArgs) -> anyhow::Result<Ex
         if !saved.is_empty() {
             eprintln!("saved {} failing cases in {}", saved.len(), dir.display());
         }
+    }
+    if let Some(path) = &args.write_baseline {
+        let recorded = Baseline::record(&info.target, &results);
+        recorded.write(path)?;
+        eprintln!(
+            "recorded {} divergences in {}",
+            recorded.divergences.len(),
+            path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(baseline) = baseline {
+        let judgement = baseline.judge(&results);
+        print!("{}", report::baseline_block(&judgement));
+        return Ok(if judgement.passes(args.strict_baseline) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
     }
     Ok(if Summary::of(&results).failed() == 0 {
         ExitCode::SUCCESS

@@ -5,6 +5,7 @@
 mod check;
 mod contract;
 mod diff;
+mod faults;
 mod openapi;
 mod progress;
 mod replay;
@@ -30,6 +31,8 @@ enum Command {
     Contract(contract::Args),
     /// Run case files against a target and report every case that does not pass.
     Check(check::Args),
+    /// List the fault catalogue: deliberate bugs for `--fault` that measure the harness.
+    Faults(faults::Args),
     /// Print an OpenAPI 3 description of AddPermission generated from the contract.
     Openapi(openapi::Args),
     /// Run saved failures (`check --save-failures DIR`) or case files again, as `check` does.
@@ -43,6 +46,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Contract(a) => contract::run(a),
         Command::Check(a) => check::run(a),
         Command::Openapi(a) => openapi::run(a),
+        Command::Faults(a) => faults::run(a),
         Command::Replay(a) => replay::run(a),
         Command::Diff(a) => diff::run(a),
     }

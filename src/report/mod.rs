@@ -16,7 +16,9 @@ pub use curl::{curl_command, quote, PLACEHOLDER_BASE_URL};
 pub use failures::{read_cases, save_failures};
 pub use json::json_report;
 pub use junit::junit_report;
-pub use text::{case_block, pair_block, pair_report, summary_block, text_report, Side};
+pub use text::{
+    baseline_block, case_block, pair_block, pair_report, summary_block, text_report, Side,
+};
 
 use crate::runner::Compare;
 use crate::target::Target;

@@ -4,10 +4,12 @@
 mod baseline;
 mod compare;
 mod pair;
+mod shard;
 
 pub use baseline::{Baseline, Divergence, Judgement};
 pub use compare::{compare, Compare, Difference};
 pub use pair::{compare_answers, compare_pair, observed_with_case_names, PairResult, PairVerdict};
+pub use shard::Shard;
 
 use crate::case::{self, Case, Expect, Placeholders};
 use crate::contract::FunctionRef;

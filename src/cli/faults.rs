@@ -1,0 +1,14 @@
+//! `addperm faults`: the fault catalogue.
+
+use addperm::reference::Fault;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    for f in Fault::ALL {
+        println!("{:<32} {}", f.id(), f.description());
+    }
+    Ok(ExitCode::SUCCESS)
+}
