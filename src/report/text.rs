@@ -297,6 +297,41 @@ pub fn pair_report(pairs: &[PairResult], a: Side, b: Side) -> String {
     out
 }
 
+/// The verdict of a run judged against a baseline: counts, then every new, changed and fixed
+/// divergence by case id.
+pub fn baseline_block(j: &crate::runner::Judgement) -> String {
+    let mut out = format!(
+        "baseline: {} known, {} new, {} changed, {} fixed\n",
+        j.known,
+        j.new.len(),
+        j.changed.len(),
+        j.fixed.len()
+    );
+    for id in &j.new {
+        out.push_str(&format!("  NEW      {id}\n"));
+    }
+    for (id, was, now) in &j.changed {
+        let show = |d: &crate::runner::Divergence| {
+            format!(
+                "{} {} {} [{}]",
+                d.verdict.as_str(),
+                d.status.map_or("-".to_string(), |s| s.to_string()),
+                d.error_type.as_deref().unwrap_or("-"),
+                d.fields.join(",")
+            )
+        };
+        out.push_str(&format!(
+            "  CHANGED  {id}: was {}, now {}\n",
+            show(was),
+            show(now)
+        ));
+    }
+    for id in &j.fixed {
+        out.push_str(&format!("  FIXED    {id} (remove it from the baseline)\n"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,39 +402,4 @@ mod tests {
         assert!(text.contains("1 finding from 1 case:"), "{text}");
         assert!(text.ends_with("1 passed, 1 failed\n"), "{text}");
     }
-}
-
-/// The verdict of a run judged against a baseline: counts, then every new, changed and fixed
-/// divergence by case id.
-pub fn baseline_block(j: &crate::runner::Judgement) -> String {
-    let mut out = format!(
-        "baseline: {} known, {} new, {} changed, {} fixed\n",
-        j.known,
-        j.new.len(),
-        j.changed.len(),
-        j.fixed.len()
-    );
-    for id in &j.new {
-        out.push_str(&format!("  NEW      {id}\n"));
-    }
-    for (id, was, now) in &j.changed {
-        let show = |d: &crate::runner::Divergence| {
-            format!(
-                "{} {} {} [{}]",
-                d.verdict.as_str(),
-                d.status.map_or("-".to_string(), |s| s.to_string()),
-                d.error_type.as_deref().unwrap_or("-"),
-                d.fields.join(",")
-            )
-        };
-        out.push_str(&format!(
-            "  CHANGED  {id}: was {}, now {}\n",
-            show(was),
-            show(now)
-        ));
-    }
-    for id in &j.fixed {
-        out.push_str(&format!("  FIXED    {id} (remove it from the baseline)\n"));
-    }
-    out
 }
