@@ -29,6 +29,9 @@ pub struct RunArgs {
     /// Only run cases carrying this tag (repeatable: any of them).
     #[arg(long = "tag")]
     tags: Vec<String>,
+    /// Only run the case with this id (repeatable).
+    #[arg(long = "id", value_name = "CASE-ID")]
+    ids: Vec<String>,
     /// How much of each answer must agree.
     #[arg(long, value_enum, default_value_t = Compare::Message)]
     compare: Compare,
@@ -75,6 +78,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// Runs `cases` as `args` say, prints the text report, writes the files asked for, and gives
 /// the exit code: 0 every case passed, 1 one did not.
 pub fn run_and_report(mut cases: Vec<Case>, args: &RunArgs) -> anyhow::Result<ExitCode> {
+    if !args.ids.is_empty() {
+        let unknown: Vec<&String> = args
+            .ids
+            .iter()
+            .filter(|id| !cases.iter().any(|c| &c.id == *id))
+            .collect();
+        anyhow::ensure!(unknown.is_empty(), "no case has the id {unknown:?}");
+        cases.retain(|c| args.ids.contains(&c.id));
+    }
     if !args.tags.is_empty() {
         cases.retain(|c| c.tags.iter().any(|t| args.tags.contains(t)));
     }

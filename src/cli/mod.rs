@@ -9,6 +9,7 @@ mod faults;
 mod openapi;
 mod progress;
 mod replay;
+mod report;
 mod target;
 
 use clap::{Parser, Subcommand};
@@ -31,6 +32,8 @@ enum Command {
     Contract(contract::Args),
     /// Run case files against a target and report every case that does not pass.
     Check(check::Args),
+    /// Merge sharded JSON reports, or write the conformance report (CONFORMANCE.md) from them.
+    Report(report::Args),
     /// List the fault catalogue: deliberate bugs for `--fault` that measure the harness.
     Faults(faults::Args),
     /// Print an OpenAPI 3 description of AddPermission generated from the contract.
@@ -47,6 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(a) => check::run(a),
         Command::Openapi(a) => openapi::run(a),
         Command::Faults(a) => faults::run(a),
+        Command::Report(a) => report::run(a),
         Command::Replay(a) => replay::run(a),
         Command::Diff(a) => diff::run(a),
     }

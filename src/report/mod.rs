@@ -3,19 +3,23 @@
 //! into; a JSON report for tools; JUnit XML for CI; failing cases saved as fixtures.
 
 mod buckets;
+mod conformance;
 mod curl;
 mod failures;
 mod json;
 mod junit;
+mod merge;
 mod text;
 
 pub use buckets::{
     buckets, buckets_block, constraint_of, member_of, pair_buckets, Bucket, CONSTRAINT_TAGS,
 };
+pub use conformance::{conformance_markdown, Run as ConformanceRun};
 pub use curl::{curl_command, quote, PLACEHOLDER_BASE_URL};
 pub use failures::{read_cases, save_failures};
 pub use json::json_report;
 pub use junit::junit_report;
+pub use merge::{merge_reports, MergeError};
 pub use text::{
     baseline_block, case_block, pair_block, pair_report, summary_block, text_report, Side,
 };
