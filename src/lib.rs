@@ -11,4 +11,5 @@ pub mod wire;
 pub mod case;
 pub mod report;
 pub mod runner;
+pub mod serve;
 pub mod target;

@@ -3,6 +3,7 @@
 
 mod check;
 mod contract;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -24,11 +25,14 @@ enum Command {
     Contract(contract::Args),
     /// Run case files against a target and report every case that does not pass.
     Check(check::Args),
+    /// Serve the reference over HTTP as a Lambda emulator (one shared state, random RevisionIds).
+    Serve(serve::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Contract(a) => contract::run(a),
         Command::Check(a) => check::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }
