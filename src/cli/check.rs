@@ -4,14 +4,14 @@ use addperm::case;
 use addperm::reference::Config;
 use addperm::report;
 use addperm::runner::{self, Compare, RunOptions, Summary};
-use addperm::target::{ReferenceTarget, Target};
-use anyhow::{bail, Context};
+use anyhow::Context;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The implementation to check: `reference` (in-process).
+    /// The implementation to check: `reference` (in-process) or an http:// or https:// URL
+    /// (`addperm serve`, an emulator, or AWS with --sign).
     #[arg(long, default_value = "reference")]
     target: String,
     /// A case file (JSON Lines, see CASES.md); `-` reads standard input.
@@ -35,6 +35,8 @@ pub struct Args {
     /// The target's partition (${PARTITION}).
     #[arg(long, default_value = addperm::contract::DEFAULT_PARTITION)]
     partition: String,
+    #[command(flatten)]
+    http: super::target::HttpArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -51,10 +53,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         partition: args.partition,
         ..Config::default()
     };
-    let target: Box<dyn Target> = match args.target.as_str() {
-        "reference" => Box::new(ReferenceTarget::new(config)),
-        other => bail!("unknown target {other:?}: use `reference`"),
-    };
+    let target = super::target::build(&args.target, config, &args.http, args.jobs)?;
     let options = RunOptions {
         compare: args.compare,
         jobs: args.jobs,

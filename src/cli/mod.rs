@@ -4,6 +4,7 @@
 mod check;
 mod contract;
 mod serve;
+mod target;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
