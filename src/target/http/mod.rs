@@ -8,6 +8,8 @@
 //! A remote target keeps state between cases, so each session gives the case's functions names
 //! of its own ([`Isolation::Rename`]) and deletes the functions it created when it finishes.
 
+mod resolve;
+
 use super::sign::Signing;
 use super::{Session, Target, TargetError};
 use crate::case::Placeholders;
@@ -115,7 +117,11 @@ impl HttpTarget {
             .build();
         Ok(Self {
             base: format!("{}://{}", uri.scheme_str().unwrap_or("http"), authority),
-            agent: config.into(),
+            agent: ureq::Agent::with_parts(
+                config,
+                ureq::unversioned::transport::DefaultConnector::new(),
+                resolve::CachingResolver::default(),
+            ),
             options,
         })
     }
