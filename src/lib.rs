@@ -4,6 +4,7 @@
 //! The pipeline: [`contract`] (what the API accepts, with provenance) -> `generate` (cases from
 //! the contract) -> [`reference`] (the oracle: answers like AWS) -> `target` (any
 //! implementation, in-process or over HTTP) -> `runner` (run cases, compare) -> `report`.
+//! [`serve`] puts the reference behind HTTP as a Lambda emulator.
 
 pub mod contract;
 pub mod reference;

@@ -31,7 +31,7 @@ pub struct HttpArgs {
     #[arg(long, env = "AWS_SESSION_TOKEN", hide_env_values = true)]
     session_token: Option<String>,
     /// How cases are kept apart on the shared target: `rename` gives each case's functions a
-    /// unique suffix; `none` uses the names as written (exact policy sizes; needs --jobs 1).
+    /// unique suffix; `none` uses the names as written (needs --jobs 1).
     #[arg(long, value_enum, default_value_t = Isolation::Rename)]
     isolation: Isolation,
 }
