@@ -5,6 +5,7 @@ use anyhow::Context;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use tokio::signal::unix::{signal, SignalKind};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -41,30 +42,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let addr = listener.local_addr()?;
+        // Watch the signals before announcing the URL: a script may signal as soon as it reads
+        // it, and an unwatched signal would kill the process instead of stopping it.
+        let mut interrupt = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
+        let mut terminate = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
         // The one line on stdout: scripts wait for it, then use it as --target.
         let mut out = std::io::stdout();
         writeln!(out, "http://{addr}")?;
         out.flush()?;
-        eprintln!("addperm serve: listening on http://{addr} (account {}, region {}); SIGINT or SIGTERM stops", config.account, config.region);
-        addperm::serve::run(listener, config, shutdown_signal()).await?;
+        eprintln!(
+            "addperm serve: listening on http://{addr} (account {}, region {}); SIGINT or SIGTERM stops",
+            config.account, config.region
+        );
+        let stopped = async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        };
+        addperm::serve::run(listener, config, stopped).await?;
         eprintln!("addperm serve: stopped");
         Ok(ExitCode::SUCCESS)
     })
-}
-
-/// Completes on the first SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut terminate = match signal(SignalKind::terminate()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("addperm serve: cannot watch SIGTERM ({e}); only SIGINT stops the server");
-            let _ = tokio::signal::ctrl_c().await;
-            return;
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = terminate.recv() => {}
-    }
 }
