@@ -6,6 +6,7 @@
 //! implementation, in-process or over HTTP) -> `runner` (run cases, compare) -> `report`.
 //!
 //! Other crates' tests use [`conformance()`] to check their implementation against case files.
+//! [`serve`] puts the reference behind HTTP as a Lambda emulator.
 
 pub mod case;
 pub mod conformance;
@@ -13,6 +14,7 @@ pub mod contract;
 pub mod reference;
 pub mod report;
 pub mod runner;
+pub mod serve;
 pub mod target;
 pub mod wire;
 

@@ -120,9 +120,21 @@ fn a_report_that_cannot_be_written_fails_before_the_run() {
 fn targets_are_chosen_in_one_place() {
     let curated = common::curated_path();
     let cases = curated.to_str().unwrap();
-    let o = addperm(&["check", "--cases", cases, "--target", "http://127.0.0.1:9"]);
+    // Nothing listens there: every case is a target error, and the run still completes.
+    let o = addperm(&[
+        "check",
+        "--cases",
+        cases,
+        "--target",
+        "http://127.0.0.1:9",
+        "--timeout",
+        "2",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("TARGET-ERROR"), "{}", stdout(&o));
+    let o = addperm(&["check", "--cases", cases, "--target", "ftp://x"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("HTTP targets: not built in this branch"));
+    assert!(stderr(&o).contains("unknown target"));
     let o = addperm(&["diff", "--a", "reference", "--b", "moto", "--cases", cases]);
     assert_eq!(o.status.code(), Some(2));
     assert!(

@@ -23,7 +23,8 @@ pub struct Args {
 /// What `check` and `replay` share: the target, which cases, how to judge, where to report.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// The implementation to check: `reference` (in-process).
+    /// The implementation to check: `reference` (in-process) or an http:// or https:// URL
+    /// (`addperm serve`, an emulator, or AWS with --sign).
     #[arg(long, default_value = "reference")]
     target: String,
     /// Only run cases carrying this tag (repeatable: any of them).
@@ -94,7 +95,7 @@ pub fn run_and_report(mut cases: Vec<Case>, args: &RunArgs) -> anyhow::Result<Ex
         cases.retain(|c| shard.contains(&c.id));
     }
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
-    let target = target_from_spec(&args.target, &args.target_options)?;
+    let target = target_from_spec(&args.target, &args.target_options, args.jobs)?;
     // Open every output before running: a run can take minutes, a typo in a path should not
     // cost them.
     let json = args.report_json.as_deref().map(create).transpose()?;

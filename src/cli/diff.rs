@@ -47,8 +47,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if !args.tags.is_empty() {
         cases.retain(|c| c.tags.iter().any(|t| args.tags.contains(t)));
     }
-    let a = target_from_spec(&args.a, &args.target_options).context("target A")?;
-    let b = target_from_spec(&args.b, &args.target_options).context("target B")?;
+    let a = target_from_spec(&args.a, &args.target_options, args.jobs).context("target A")?;
+    let b = target_from_spec(&args.b, &args.target_options, args.jobs).context("target B")?;
     let options = RunOptions {
         compare: args.compare,
         jobs: args.jobs,

@@ -10,6 +10,7 @@ mod openapi;
 mod progress;
 mod replay;
 mod report;
+mod serve;
 mod target;
 
 use clap::{Parser, Subcommand};
@@ -42,6 +43,8 @@ enum Command {
     Replay(replay::Args),
     /// Run the same cases on two targets and report where their answers differ.
     Diff(diff::Args),
+    /// Serve the reference over HTTP as a Lambda emulator (one shared state, random RevisionIds).
+    Serve(serve::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -53,5 +56,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(a) => report::run(a),
         Command::Replay(a) => replay::run(a),
         Command::Diff(a) => diff::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }

@@ -1,12 +1,16 @@
-//! Choosing a target from its command-line spelling. Every command that takes a target
-//! (`check`, `replay`, `diff`) goes through [`target_from_spec`], so a new kind of target is
-//! added in one place.
+//! Choosing the implementation a command runs against: the in-process reference or a URL.
+//! Every command that takes a target (`check`, `replay`, `diff`) goes through
+//! [`target_from_spec`], so each takes the same options and a new kind of target is added in
+//! one place.
 
+use addperm::case::Placeholders;
 use addperm::reference::{Config, Fault};
-use addperm::target::{ReferenceTarget, Target};
+use addperm::target::{HttpOptions, HttpTarget, Isolation, ReferenceTarget, Signing, Target};
 use anyhow::bail;
+use std::time::Duration;
 
-/// Where the target lives: the values of `${ACCOUNT}`, `${REGION}` and `${PARTITION}`.
+/// Where the target lives (the values of `${ACCOUNT}`, `${REGION}`, `${PARTITION}`), and how to
+/// reach it.
 #[derive(Debug, Clone, clap::Args)]
 pub struct TargetOptions {
     /// The target's account id (the value of ${ACCOUNT}).
@@ -19,9 +23,12 @@ pub struct TargetOptions {
     #[arg(long, default_value = addperm::contract::DEFAULT_PARTITION)]
     partition: String,
     /// With `--target reference`: give the reference one deliberate bug from the fault
-    /// catalogue (`addperm faults` lists them), to see what the suite catches.
+    /// catalogue (`addperm faults` lists them), to see what the suite catches. For HTTP, start
+    /// `addperm serve --fault NAME` instead.
     #[arg(long, value_name = "NAME", value_parser = parse_fault)]
     fault: Option<Fault>,
+    #[command(flatten)]
+    http: HttpArgs,
 }
 
 /// A fault by its id, for clap.
@@ -32,20 +39,114 @@ pub fn parse_fault(id: &str) -> Result<Fault, String> {
     })
 }
 
-/// The target `spec` names: `reference` (the in-process reference) or, once built, an
-/// `http://`/`https://` base URL of an implementation.
-pub fn target_from_spec(spec: &str, opts: &TargetOptions) -> anyhow::Result<Box<dyn Target>> {
-    match spec {
-        "reference" => Ok(Box::new(ReferenceTarget::new(Config {
-            account: opts.account.clone(),
-            region: opts.region.clone(),
-            partition: opts.partition.clone(),
-            fault: opts.fault,
-            ..Config::default()
-        }))),
-        url if url.starts_with("http://") || url.starts_with("https://") => {
-            bail!("target {url:?}: HTTP targets: not built in this branch")
+/// Options that matter only for HTTP targets.
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "HTTP targets")]
+pub struct HttpArgs {
+    /// Time-out of one request, connect to last byte: seconds (`10`, `0.5`) or `250ms`.
+    #[arg(long, default_value = "10", value_parser = parse_timeout)]
+    timeout: Duration,
+    /// Largest response body accepted; a larger one is a target error.
+    #[arg(long, default_value_t = 1 << 20)]
+    max_response_bytes: usize,
+    /// Sign requests with AWS SigV4 (for AWS itself). Without it a fixed fake signature is
+    /// sent, which emulators accept and route by.
+    #[arg(long)]
+    sign: bool,
+    /// Access key for --sign (prefer the environment variable: flags show in `ps`).
+    #[arg(long, env = "AWS_ACCESS_KEY_ID", hide_env_values = true)]
+    access_key_id: Option<String>,
+    /// Secret key for --sign.
+    #[arg(long, env = "AWS_SECRET_ACCESS_KEY", hide_env_values = true)]
+    secret_access_key: Option<String>,
+    /// Session token for --sign (temporary credentials).
+    #[arg(long, env = "AWS_SESSION_TOKEN", hide_env_values = true)]
+    session_token: Option<String>,
+    /// How cases are kept apart on the shared target: `rename` gives each case's functions a
+    /// unique suffix; `none` uses the names as written (needs --jobs 1).
+    #[arg(long, value_enum, default_value_t = Isolation::Rename)]
+    isolation: Isolation,
+}
+
+/// The target `spec` names: `reference` (the in-process reference) or an `http://`/`https://`
+/// base URL of an implementation. `jobs` is how many cases will run at once.
+pub fn target_from_spec(
+    spec: &str,
+    opts: &TargetOptions,
+    jobs: usize,
+) -> anyhow::Result<Box<dyn Target>> {
+    let config = Config {
+        account: opts.account.clone(),
+        region: opts.region.clone(),
+        partition: opts.partition.clone(),
+        fault: opts.fault,
+        ..Config::default()
+    };
+    if spec == "reference" {
+        return Ok(Box::new(ReferenceTarget::new(config)));
+    }
+    if !(spec.starts_with("http://") || spec.starts_with("https://")) {
+        bail!("unknown target {spec:?}: use `reference` or an http:// or https:// URL");
+    }
+    if opts.fault.is_some() {
+        bail!("--fault changes the in-process reference; for an HTTP target start `addperm serve --fault NAME`");
+    }
+    let http = &opts.http;
+    if http.isolation == Isolation::None && jobs > 1 {
+        bail!("--isolation none shares function names between cases: use it with --jobs 1");
+    }
+    let placeholders = Placeholders {
+        account: config.account,
+        region: config.region,
+        partition: config.partition,
+        current_revision: None,
+    };
+    let mut options = HttpOptions::new(placeholders);
+    options.timeout = http.timeout;
+    options.max_response_bytes = http.max_response_bytes;
+    options.isolation = http.isolation;
+    if http.sign {
+        let (Some(key), Some(secret)) = (&http.access_key_id, &http.secret_access_key) else {
+            bail!("--sign needs credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or --access-key-id and --secret-access-key)");
+        };
+        options.signing = Signing::SigV4(aws_credential_types::Credentials::new(
+            key,
+            secret,
+            http.session_token.clone(),
+            None,
+            "addperm",
+        ));
+    }
+    Ok(Box::new(HttpTarget::new(spec, options)?))
+}
+
+/// `10`, `0.5`, `10s` or `250ms`; positive.
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let (number, scale) = match s.strip_suffix("ms") {
+        Some(ms) => (ms, 1e-3),
+        None => (s.strip_suffix('s').unwrap_or(s), 1.0),
+    };
+    let value: f64 = number.trim().parse().map_err(|_| {
+        format!("{s:?} is not a duration: give seconds (10, 0.5) or milliseconds (250ms)")
+    })?;
+    Duration::try_from_secs_f64(value * scale)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("{s:?} is not a positive duration"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts() {
+        assert_eq!(parse_timeout("10"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_timeout("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_timeout("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_timeout("250ms"), Ok(Duration::from_millis(250)));
+        for bad in ["", "0", "-1", "x", "1h", "NaN", "inf"] {
+            assert!(parse_timeout(bad).is_err(), "{bad}");
         }
-        other => bail!("unknown target {other:?}: use `reference` or an http:// URL"),
     }
 }

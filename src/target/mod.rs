@@ -1,11 +1,15 @@
 //! Implementations under test. Every target answers [`Operation`]s with HTTP-shaped
 //! [`Response`]s; a run opens one [`Session`] per case, so cases never see each other's state.
 
+mod http;
 mod observe;
 mod reference;
+mod sign;
 
+pub use http::{BadUrl, HttpOptions, HttpTarget, Isolation};
 pub use observe::{observe, Observed};
 pub use reference::ReferenceTarget;
+pub use sign::Signing;
 
 use crate::case::Placeholders;
 use crate::wire::{Operation, Response};

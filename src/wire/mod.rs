@@ -5,6 +5,8 @@
 //! with the same [`Response`] bytes `addperm serve` sends, so a case is judged by one code path
 //! whether the implementation is in-process or remote.
 
+pub mod route;
+
 use crate::reference::AddPermissionRequest;
 
 /// The API version prefix of every Lambda path used here.

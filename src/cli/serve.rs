@@ -1,0 +1,74 @@
+//! `addperm serve`: the reference as a Lambda HTTP emulator until SIGINT or SIGTERM.
+
+use addperm::reference::{Config, Fault, Revisions};
+use anyhow::Context;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use tokio::signal::unix::{signal, SignalKind};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on; port 0 picks a free port. The URL actually bound is printed on
+    /// standard output once the server accepts connections.
+    #[arg(long, default_value = "127.0.0.1:9001")]
+    listen: SocketAddr,
+    /// The account id the emulated functions live in.
+    #[arg(long, default_value = addperm::contract::DEFAULT_ACCOUNT)]
+    account: String,
+    /// The region the emulated functions live in.
+    #[arg(long, default_value = addperm::contract::DEFAULT_REGION)]
+    region: String,
+    /// The partition the emulated functions live in.
+    #[arg(long, default_value = addperm::contract::DEFAULT_PARTITION)]
+    partition: String,
+    /// Serve a deliberately faulty reference (`addperm faults` lists the bugs): for measuring
+    /// a test suite, never for use as an emulator.
+    #[arg(long, value_name = "NAME", value_parser = super::target::parse_fault)]
+    fault: Option<Fault>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let config = Config {
+        account: args.account,
+        region: args.region,
+        partition: args.partition,
+        // As AWS: clients must read RevisionIds, not predict them.
+        revisions: Revisions::Random,
+        fault: args.fault,
+        ..Config::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let addr = listener.local_addr()?;
+        // Watch the signals before announcing the URL: a script may signal as soon as it reads
+        // it, and an unwatched signal would kill the process instead of stopping it.
+        let mut interrupt = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
+        let mut terminate = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
+        // The one line on stdout: scripts wait for it, then use it as --target.
+        let mut out = std::io::stdout();
+        writeln!(out, "http://{addr}")?;
+        out.flush()?;
+        eprintln!(
+            "addperm serve: listening on http://{addr} (account {}, region {}{}); SIGINT or SIGTERM stops",
+            config.account,
+            config.region,
+            config.fault.map_or(String::new(), |f| format!(", FAULT {}", f.id()))
+        );
+        let stopped = async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        };
+        addperm::serve::run(listener, config, stopped).await?;
+        eprintln!("addperm serve: stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}

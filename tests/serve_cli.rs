@@ -1,0 +1,96 @@
+//! The `addperm serve` and `addperm check --target URL` commands as a script uses them: start
+//! the server, wait for the URL on stdout, check against it, stop it with a signal.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_addperm");
+
+/// A server process, killed if a test fails before stopping it.
+struct Served(Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// Starts `addperm serve` on a free port; returns the process and the URL it printed.
+fn serve() -> (Served, String) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line:?}");
+    (Served(child), url)
+}
+
+/// Sends signal `name` (`-TERM`, `-INT`) and expects a clean exit.
+fn stop_with(served: &mut Served, name: &str) {
+    let status = Command::new("kill")
+        .args([name, &served.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(served.0.wait().unwrap().success());
+}
+
+fn check(url: &str, extra: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .args([
+            "check",
+            "--target",
+            url,
+            "--cases",
+            "tests/cases/aws-behaviour.jsonl",
+        ])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn serve_then_check_then_sigterm() {
+    let (mut served, url) = serve();
+    let out = check(&url, &["--jobs", "4"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
+    stop_with(&mut served, "-TERM");
+}
+
+#[test]
+fn sigint_stops_the_server_too() {
+    let (mut served, _) = serve();
+    stop_with(&mut served, "-INT");
+}
+
+#[test]
+fn unusable_targets_are_clear_errors() {
+    let out = check("localhost:9001", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("use `reference` or an http:// or https:// URL"));
+    let out = check("http://[::1", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad target URL"));
+    let out = check(
+        "http://127.0.0.1:9",
+        &["--isolation", "none", "--jobs", "2"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    // A refused connection is each case's verdict, not a crash.
+    let out = check("http://127.0.0.1:9", &["--tag", "Principal"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("refused the connection"));
+}
