@@ -29,8 +29,11 @@ fn target(server: &Server, isolation: Isolation) -> HttpTarget {
     HttpTarget::new(&server.url(), options).unwrap()
 }
 
+/// Every curated case file.
 fn curated() -> Vec<Case> {
-    case::read(Path::new("tests/cases/aws-behaviour.jsonl")).unwrap()
+    let mut cases = case::read(Path::new("tests/cases/aws-behaviour.jsonl")).unwrap();
+    cases.extend(case::read(Path::new("tests/cases/conformance.jsonl")).unwrap());
+    cases
 }
 
 /// What a run observed, per case: enough to say the two runs saw the same answers.

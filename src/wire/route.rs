@@ -101,7 +101,10 @@ fn path_segments(path: &str) -> Option<Vec<&str>> {
         return Some(Vec::new());
     }
     let segments: Vec<&str> = rest.strip_prefix('/')?.split('/').collect();
-    segments.iter().all(|s| !s.is_empty()).then_some(segments)
+    // An empty FunctionName (`/functions//policy`) is routed, so the reference answers it with
+    // the same ValidationException the in-process target gives; other segments must be present.
+    let named = segments.len() > 1 || !segments[0].is_empty();
+    (named && segments.iter().skip(1).all(|s| !s.is_empty())).then_some(segments)
 }
 
 /// Percent-decodes `s`. An escape that is not `%` + two hex digits stays as written; in a

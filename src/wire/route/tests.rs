@@ -134,6 +134,20 @@ fn names_are_decoded_per_segment() {
 }
 
 #[test]
+fn an_empty_function_name_reaches_validation() {
+    let op = op("POST", "/2015-03-31/functions//policy", "{}");
+    assert!(matches!(op, Operation::AddPermission(ref r) if r.function_name.is_empty()));
+    let mut reference = Reference::new(Config::default());
+    let r = handle(
+        &mut reference,
+        "POST",
+        "/2015-03-31/functions//policy",
+        b"{}",
+    );
+    assert_eq!(r.header("x-amzn-errortype"), Some("ValidationException"));
+}
+
+#[test]
 fn unknown_paths_are_404() {
     for target in [
         "/",
@@ -141,7 +155,6 @@ fn unknown_paths_are_404() {
         "/2015-03-31",
         "/2015-03-31/functionsX",
         "/2015-03-31/functions/",
-        "/2015-03-31/functions//policy",
         "/2015-03-31/functions/f/policy/",
         "/2015-03-31/functions/f/nope",
         "/2015-03-31/functions/f/policy/s/extra",
