@@ -12,3 +12,4 @@ pub mod case;
 pub mod report;
 pub mod runner;
 pub mod target;
+pub mod generate;

@@ -3,6 +3,7 @@
 
 mod check;
 mod contract;
+mod gen;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -24,11 +25,14 @@ enum Command {
     Contract(contract::Args),
     /// Run case files against a target and report every case that does not pass.
     Check(check::Args),
+    /// Generate cases (JSON Lines) from the contract, their answers from the reference.
+    Gen(gen::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Contract(a) => contract::run(a),
         Command::Check(a) => check::run(a),
+        Command::Gen(a) => gen::run(a),
     }
 }
