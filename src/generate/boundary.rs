@@ -295,7 +295,7 @@ fn stateful_rows(t: &mut Table) {
     let rule = Outcome::Rule;
     s(t, "FunctionName", base_given(), request("missing-fn", None, base_body()), rule(Rule::FunctionNotFound), &[]);
     s(t, "FunctionName", Given::default(), request(FUNCTION, None, base_body()), rule(Rule::FunctionNotFound), &["no-functions"]);
-    let foreign = format!("arn:aws:lambda:us-east-1:{FOREIGN_ACCOUNT}:function:{FUNCTION}");
+    let foreign = format!("arn:${{PARTITION}}:lambda:${{REGION}}:{FOREIGN_ACCOUNT}:function:{FUNCTION}");
     s(t, "FunctionName", base_given(), request(&foreign, None, base_body()), rule(Rule::ForeignFunction), &[]);
     s(t, "FunctionName", base_given(), request(&format!("{FOREIGN_ACCOUNT}:function:{FUNCTION}"), None, base_body()), rule(Rule::ForeignFunction), &[]);
     s(t, "Qualifier", base_given(), request(FUNCTION, Some("7"), base_body()), rule(Rule::VersionNotFound), &[]);

@@ -487,7 +487,7 @@ fn semantic_draft(shape: &Shape, s: &Semantic) -> Draft {
             request_override = Some(Box::new(move |r| {
                 let q = valid::qualifier_of(&target);
                 let suffix = q.as_deref().filter(|_| placement != Placement::Query);
-                let arn = format!("arn:aws:lambda:us-east-1:{FOREIGN_ACCOUNT}:function:{name}");
+                let arn = format!("arn:${{PARTITION}}:lambda:${{REGION}}:{FOREIGN_ACCOUNT}:function:{name}");
                 r.function_name = match suffix {
                     Some(q) => format!("{arn}:{q}"),
                     None => arn,

@@ -156,6 +156,14 @@ fn own_prefix() -> String {
 
 const PORTABLE_PREFIX: &str = "arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:";
 
+/// The function ARN prefix up to the region, for ARNs of other accounts.
+fn own_region_prefix() -> String {
+    let c = Config::default();
+    format!("arn:{}:lambda:{}:", c.partition, c.region)
+}
+
+const PORTABLE_REGION_PREFIX: &str = "arn:${PARTITION}:lambda:${REGION}:";
+
 /// The case's `expect` for `answer`: the exact status, error type, message (regex-escaped and
 /// anchored) and statement, with the target's own ARN parts as placeholders.
 pub fn expect(answer: &Answer, request: &Request) -> Expect {
@@ -180,7 +188,11 @@ pub fn expect(answer: &Answer, request: &Request) -> Expect {
             let message = if quotes_request {
                 escaped
             } else {
-                escaped.replace(&regex::escape(&own_prefix()), PORTABLE_PREFIX)
+                // The full prefix first; then partition and region alone, which a partial ARN
+                // of another account takes from the target.
+                escaped
+                    .replace(&regex::escape(&own_prefix()), PORTABLE_PREFIX)
+                    .replace(&regex::escape(&own_region_prefix()), PORTABLE_REGION_PREFIX)
             };
             Expect {
                 status: answer.status,

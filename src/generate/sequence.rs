@@ -229,19 +229,23 @@ impl Model {
         self
     }
 
-    /// Qualifiers worth trying on `function`: none, each version and alias, and ones that do
-    /// not exist (`$LATEST` only for AddPermission).
-    fn qualifiers(&self, function: usize, for_add: bool) -> Vec<Option<String>> {
+    /// Qualifiers worth trying on `function`: mostly none or an existing version or alias,
+    /// sometimes one that does not exist (`$LATEST` only for AddPermission).
+    fn qualifier(&self, function: usize, for_add: bool, existing: bool, i: &Index) -> Option<String> {
         let f = &self.functions[function];
-        let mut out = vec![None];
-        out.extend((1..=f.versions).map(|v| Some(v.to_string())));
-        out.extend(f.aliases.keys().map(|a| Some(a.clone())));
-        out.push(Some((f.versions + 1).to_string()));
-        out.push(Some(MISSING_ALIAS.to_string()));
-        if for_add {
-            out.push(Some("$LATEST".to_string()));
+        let mut out = Vec::new();
+        if existing {
+            out.push(None);
+            out.extend((1..=f.versions).map(|v| Some(v.to_string())));
+            out.extend(f.aliases.keys().map(|a| Some(a.clone())));
+        } else {
+            out.push(Some((f.versions + 1).to_string()));
+            out.push(Some(MISSING_ALIAS.to_string()));
+            if for_add {
+                out.push(Some("$LATEST".to_string()));
+            }
         }
-        out
+        i.get(&out).clone()
     }
 
     /// The model state as a case's `given`.
@@ -289,22 +293,23 @@ impl ReferenceStateMachine for Sequences {
         let functions = 0..FUNCTIONS.len();
         let pick = |state: &Model, for_add: bool| {
             let s = state.clone();
-            move |(f, i): (usize, Index)| i.get(&s.qualifiers(f, for_add)).clone()
+            move |(f, i): (usize, (bool, Index))| s.qualifier(f, for_add, i.0, &i.1)
         };
+        let which = || (proptest::bool::weighted(0.85), any::<Index>());
         let add_q = pick(state, true);
         let q = pick(state, false);
         let q2 = pick(state, false);
         let versions: Vec<usize> = state.functions.iter().map(|f| f.versions).collect();
         prop_oneof![
-            6 => (functions.clone(), any::<Index>(), select(&SIDS[..]), select(&PRINCIPALS[..]), revisions())
+            6 => (functions.clone(), which(), select(&SIDS[..]), select(&PRINCIPALS[..]), revisions())
                 .prop_map(move |(function, i, sid, principal, revision)| Step::Add {
                     function, qualifier: add_q((function, i)), sid, principal, revision,
                 }),
-            2 => (functions.clone(), any::<Index>(), select(&SIDS[..]), revisions())
+            2 => (functions.clone(), which(), select(&SIDS[..]), revisions())
                 .prop_map(move |(function, i, sid, revision)| Step::Remove {
                     function, qualifier: q((function, i)), sid, revision,
                 }),
-            1 => (functions.clone(), any::<Index>())
+            1 => (functions.clone(), which())
                 .prop_map(move |(function, i)| Step::GetPolicy { function, qualifier: q2((function, i)) }),
             2 => functions.clone().prop_map(|function| Step::PublishVersion { function }),
             2 => (functions, select(&ALIASES[..]), any::<Index>()).prop_map(move |(function, alias, i)| {

@@ -274,11 +274,12 @@ impl Shape {
         if let Some(v) = o.invoked_via_function_url {
             put("InvokedViaFunctionUrl", json!(v));
         }
-        if let Some(m) = self.null_member {
-            put(m, Value::Null);
-        }
         if let Some(m) = self.unknown_member {
             put(m, json!(if m == "statementId" { json!("ignored") } else { json!(1) }));
+        }
+        if let Some(m) = self.null_member {
+            // Null only where the member is otherwise absent (a mutation may have set it).
+            body.entry(m).or_insert(Value::Null);
         }
         body
     }
