@@ -5,11 +5,11 @@
 //! the contract) -> [`reference`] (the oracle: answers like AWS) -> `target` (any
 //! implementation, in-process or over HTTP) -> `runner` (run cases, compare) -> `report`.
 
-pub mod contract;
-pub mod reference;
-pub mod wire;
 pub mod case;
+pub mod contract;
+pub mod generate;
+pub mod reference;
 pub mod report;
 pub mod runner;
 pub mod target;
-pub mod generate;
+pub mod wire;

@@ -1,7 +1,9 @@
 //! The reference against the sequence model: AddPermission, RemovePermission, GetPolicy,
 //! PublishVersion and CreateAlias sequences, every answer predicted by the model.
 
-use addperm::generate::sequence::{self, add_body, Model, Revision, Sequences, Step, WRONG_REVISION};
+use addperm::generate::sequence::{
+    self, add_body, Model, Revision, Sequences, Step, WRONG_REVISION,
+};
 use addperm::generate::Outcome;
 use addperm::reference::{AddPermissionRequest, Body, Config, Reference, RULE_HEADER};
 use addperm::wire::Operation;
@@ -37,7 +39,13 @@ impl StateMachineTest for ReferenceUnderTest {
 
     fn apply(mut r: Reference, model: &Model, step: Step) -> Reference {
         let op = match &step {
-            Step::Add { function, qualifier, sid, principal, revision: which } => {
+            Step::Add {
+                function,
+                qualifier,
+                sid,
+                principal,
+                revision: which,
+            } => {
                 let n = name(model, *function);
                 let mut body = add_body(sid, principal, Revision::None);
                 if let Some(rev) = revision(&r, &n, qualifier.as_deref(), *which) {
@@ -49,7 +57,12 @@ impl StateMachineTest for ReferenceUnderTest {
                     body: Body::Json(body),
                 })
             }
-            Step::Remove { function, qualifier, sid, revision: which } => {
+            Step::Remove {
+                function,
+                qualifier,
+                sid,
+                revision: which,
+            } => {
                 let n = name(model, *function);
                 let revision_id = revision(&r, &n, qualifier.as_deref(), *which);
                 Operation::RemovePermission {
@@ -59,12 +72,21 @@ impl StateMachineTest for ReferenceUnderTest {
                     revision_id,
                 }
             }
-            Step::GetPolicy { function, qualifier } => Operation::GetPolicy {
+            Step::GetPolicy {
+                function,
+                qualifier,
+            } => Operation::GetPolicy {
                 function_name: name(model, *function),
                 qualifier: qualifier.clone(),
             },
-            Step::PublishVersion { function } => Operation::PublishVersion { name: name(model, *function) },
-            Step::CreateAlias { function, alias, version } => Operation::CreateAlias {
+            Step::PublishVersion { function } => Operation::PublishVersion {
+                name: name(model, *function),
+            },
+            Step::CreateAlias {
+                function,
+                alias,
+                version,
+            } => Operation::CreateAlias {
                 name: name(model, *function),
                 alias: alias.to_string(),
                 version: version.clone(),

@@ -50,15 +50,26 @@ fn examples(member: &str) -> Vec<String> {
         "Action" => own(&ACTIONS),
         "Principal" => {
             let mut v = own(&SERVICES);
-            v.extend(own(&["*", "223456789012", "arn:aws:iam::223456789012:role/r", "arn:aws:iam::223456789012:root"]));
+            v.extend(own(&[
+                "*",
+                "223456789012",
+                "arn:aws:iam::223456789012:role/r",
+                "arn:aws:iam::223456789012:root",
+            ]));
             v
         }
-        "SourceArn" => own(&["arn:aws:s3:::bucket", "arn:aws:sns:us-east-1:123456789012:topic"]),
+        "SourceArn" => own(&[
+            "arn:aws:s3:::bucket",
+            "arn:aws:sns:us-east-1:123456789012:topic",
+        ]),
         "SourceAccount" => own(&["123456789012"]),
         "EventSourceToken" => own(&["token"]),
         "RevisionId" => own(&["wrong-revision", ""]),
         "PrincipalOrgID" => own(&["o-abcdefghij"]),
-        "FunctionUrlAuthType" => own(values::member(member).enum_values.as_ref().map_or(&[][..], |e| e.value)),
+        "FunctionUrlAuthType" => own(values::member(member)
+            .enum_values
+            .as_ref()
+            .map_or(&[][..], |e| e.value)),
         _ => Vec::new(),
     }
 }
@@ -95,13 +106,21 @@ fn string_for(u: &mut Unstructured<'_>, member: &str) -> Result<String> {
             } else {
                 let limit = *u.choose(&limits)?;
                 let len = (limit + u.int_in_range(0..=2usize)?).saturating_sub(1);
-                let fill = if bool::arbitrary(u)? { values::filler(member) } else { '\u{1F600}' };
+                let fill = if bool::arbitrary(u)? {
+                    values::filler(member)
+                } else {
+                    '\u{1F600}'
+                };
                 values::with_length(member, len, fill)
             }
         }
         6..=7 => {
             let e = examples(member);
-            let mut chars: Vec<char> = if e.is_empty() { Vec::new() } else { u.choose(&e)?.chars().collect() };
+            let mut chars: Vec<char> = if e.is_empty() {
+                Vec::new()
+            } else {
+                u.choose(&e)?.chars().collect()
+            };
             let at = u.int_in_range(0..=chars.len())?;
             chars.insert(at, char::arbitrary(u)?);
             chars.into_iter().collect()
@@ -135,7 +154,11 @@ fn body(u: &mut Unstructured<'_>) -> Result<Body> {
         _ => {}
     }
     let mut map = Map::new();
-    for m in contract().members.iter().filter(|m| m.location == Location::Body) {
+    for m in contract()
+        .members
+        .iter()
+        .filter(|m| m.location == Location::Body)
+    {
         // Required members are usually there, optional ones usually not.
         let present = if m.required { 12 } else { 4 };
         let choice = u.int_in_range(0..=15u8)?;
@@ -159,9 +182,17 @@ fn body(u: &mut Unstructured<'_>) -> Result<Body> {
 impl<'a> Arbitrary<'a> for AddPermissionRequest {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         let function_name = string_for(u, "FunctionName")?;
-        let qualifier = if u.ratio(1, 3)? { Some(string_for(u, "Qualifier")?) } else { None };
+        let qualifier = if u.ratio(1, 3)? {
+            Some(string_for(u, "Qualifier")?)
+        } else {
+            None
+        };
         let body = body(u)?;
-        Ok(AddPermissionRequest { function_name, qualifier, body })
+        Ok(AddPermissionRequest {
+            function_name,
+            qualifier,
+            body,
+        })
     }
 }
 
@@ -191,7 +222,8 @@ mod tests {
         for seed in 0..3000u64 {
             let data = bytes(seed, (seed % 512) as usize);
             let mut u = Unstructured::new(&data);
-            let request = AddPermissionRequest::arbitrary(&mut u).expect("any bytes map to a request");
+            let request =
+                AddPermissionRequest::arbitrary(&mut u).expect("any bytes map to a request");
             let mut r = base.clone();
             let rule = match r.add_permission(&request) {
                 Ok(_) => Rule::Created,
@@ -208,7 +240,10 @@ mod tests {
             Rule::FunctionNotFound,
             Rule::DuplicateStatementId,
         ] {
-            assert!(rules.contains(&wanted), "{wanted:?} never reached: {rules:?}");
+            assert!(
+                rules.contains(&wanted),
+                "{wanted:?} never reached: {rules:?}"
+            );
         }
     }
 

@@ -7,7 +7,9 @@
 
 use super::label::{contract_violations, Class, Constraint, Label, Outcome, Violation, BODY};
 use super::valid::{self, Placement, Shape, Target};
-use super::values::{self, FOREIGN_ACCOUNT, INVALID_PRINCIPALS, MALFORMED_PRINCIPAL_ARN, MISSING_ALIAS};
+use super::values::{
+    self, FOREIGN_ACCOUNT, INVALID_PRINCIPALS, MALFORMED_PRINCIPAL_ARN, MISSING_ALIAS,
+};
 use super::Draft;
 use crate::case::GivenPermission;
 use crate::contract::{contract, Location, MemberType, Rule, FUNCTION_URL_ACTION, INVOKE_ACTION};
@@ -18,9 +20,42 @@ use serde_json::{json, Value};
 /// Characters that break patterns in interesting ways: punctuation the patterns exclude, Java
 /// and non-Java white space, Java line terminators, non-ASCII digits and letters, astral.
 const BAD_CHARS: [char; 24] = [
-    ' ', '!', '.', ':', '/', '@', '*', '$', '"', '\\', '%', '#', '\t', '\n', '\r', '\u{0B}',
-    '\u{0C}', '\u{85}', '\u{2028}', 'é', '١', '０', '\u{A0}', '\u{1F600}',
+    ' ',
+    '!',
+    '.',
+    ':',
+    '/',
+    '@',
+    '*',
+    '$',
+    '"',
+    '\\',
+    '%',
+    '#',
+    '\t',
+    '\n',
+    '\r',
+    '\u{0B}',
+    '\u{0C}',
+    '\u{85}',
+    '\u{2028}',
+    'é',
+    '١',
+    '０',
+    '\u{A0}',
+    '\u{1F600}',
 ];
+
+/// The trap a bad character stands for, where it is one.
+fn bad_char_trap(c: char) -> Option<&'static str> {
+    match c {
+        '١' | '０' => Some("trap:unicode-digit"),
+        '\u{A0}' => Some("trap:non-ascii-space"),
+        '\u{0B}' | '\u{0C}' => Some("trap:java-space"),
+        '\n' | '\r' | '\u{85}' | '\u{2028}' => Some("trap:java-dot-line-terminator"),
+        _ => None,
+    }
+}
 
 /// Values AWS's deserialiser refuses for a string member.
 fn wrong_string_types() -> Vec<(Value, &'static str)> {
@@ -111,7 +146,12 @@ pub enum Semantic {
 }
 
 fn members_where(f: impl Fn(&crate::contract::Member) -> bool) -> Vec<&'static str> {
-    contract().members.iter().filter(|m| f(m)).map(|m| m.name).collect()
+    contract()
+        .members
+        .iter()
+        .filter(|m| f(m))
+        .map(|m| m.name)
+        .collect()
 }
 
 fn body_members() -> Vec<&'static str> {
@@ -129,17 +169,26 @@ pub fn mutations() -> impl Strategy<Value = Mutation> {
         .as_ref()
         .map_or(&[][..], |e| e.value);
     let enum_strategy = prop_oneof![
-        select(vec!["BASIC", "none", "None", "aws_iam", "NONE ", "", "AWS-IAM", "NONE\n"]).prop_map(str::to_string),
+        select(vec![
+            "BASIC", "none", "None", "aws_iam", "NONE ", "", "AWS-IAM", "NONE\n"
+        ])
+        .prop_map(str::to_string),
         "[A-Z_]{1,12}",
     ]
-    .prop_filter("outside the enum", move |v| !enum_values.contains(&v.as_str()));
+    .prop_filter("outside the enum", move |v| {
+        !enum_values.contains(&v.as_str())
+    });
     let body_type = select(body_members()).prop_flat_map(|member| {
         let ty = values::member(member).ty;
         let options = match ty {
             MemberType::String => wrong_string_types(),
             MemberType::Boolean => wrong_boolean_types(),
         };
-        select(options).prop_map(move |(value, note)| Mutation::Type { member, value, note })
+        select(options).prop_map(move |(value, note)| Mutation::Type {
+            member,
+            value,
+            note,
+        })
     });
     prop_oneof![
         8 => (select(over), 1..=64usize, select(vec!['a', 'Z', '7', '\u{1F600}']))
@@ -174,7 +223,12 @@ fn semantic() -> impl Strategy<Value = Semantic> {
         any::<Index>().prop_map(Semantic::AuthTypeWithoutUrlAction),
         any::<Index>().prop_map(Semantic::ViaUrlWithoutInvokeAction),
         Just(Semantic::QualifierMismatch),
-        select(vec![Placement::Query, Placement::FunctionName, Placement::Both]).prop_map(Semantic::Latest),
+        select(vec![
+            Placement::Query,
+            Placement::FunctionName,
+            Placement::Both
+        ])
+        .prop_map(Semantic::Latest),
         Just(Semantic::FunctionNotFound),
         (0..5u8).prop_map(Semantic::VersionNotFound),
         Just(Semantic::DollarQualifierNotFound),
@@ -245,7 +299,9 @@ fn example_value(member: &str) -> String {
 fn set(request: &mut crate::case::Request, member: &str, value: Option<Value>) {
     match member {
         "FunctionName" => {
-            request.function_name = value.and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            request.function_name = value
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
             // A FunctionName under test carries no qualifier of the request's.
             request.qualifier = None;
         }
@@ -297,7 +353,12 @@ pub fn apply(shape: &Shape, mutation: &Mutation) -> Draft {
     let mut given = shape.given();
     let mut request = shape.request();
     let label = match mutation {
-        Mutation::Length { member, over, extra, fill } => {
+        Mutation::Length {
+            member,
+            over,
+            extra,
+            fill,
+        } => {
             request = literal_request(shape);
             let m = values::member(member);
             let len = if *over {
@@ -315,10 +376,17 @@ pub fn apply(shape: &Shape, mutation: &Mutation) -> Draft {
             let (constraint, note) = if *over {
                 (Constraint::LengthMax, format!("max+{extra}"))
             } else {
-                (Constraint::LengthMin, format!("min-{}", m.min().unwrap_or_default() - len))
+                (
+                    Constraint::LengthMin,
+                    format!("min-{}", m.min().unwrap_or_default() - len),
+                )
             };
             let violations = length_violations(member, &value, constraint);
-            let mut l = label((member, constraint), Outcome::Validation(violations.clone())).note(note);
+            let mut l = label(
+                (member, constraint),
+                Outcome::Validation(violations.clone()),
+            )
+            .note(note);
             if violations.len() > 1 {
                 l = l.note("implies:pattern");
             }
@@ -338,9 +406,17 @@ pub fn apply(shape: &Shape, mutation: &Mutation) -> Draft {
                 chars.push(*bad);
             }
             clear_action_rules(&mut request, member);
-            set(&mut request, member, Some(json!(chars.into_iter().collect::<String>())));
-            label((member, Constraint::Pattern), Outcome::Validation(vec![(member, Constraint::Pattern)]))
-                .note(format!("bad-char:U+{:04X}", *bad as u32))
+            set(
+                &mut request,
+                member,
+                Some(json!(chars.into_iter().collect::<String>())),
+            );
+            label(
+                (member, Constraint::Pattern),
+                Outcome::Validation(vec![(member, Constraint::Pattern)]),
+            )
+            .note(format!("bad-char:U+{:04X}", *bad as u32))
+            .note_opt(bad_char_trap(*bad))
         }
         Mutation::Trap(i) => {
             let traps = values::pattern_traps();
@@ -348,14 +424,20 @@ pub fn apply(shape: &Shape, mutation: &Mutation) -> Draft {
             request = literal_request(shape);
             clear_action_rules(&mut request, t.member);
             set(&mut request, t.member, Some(json!(t.value)));
-            label((t.member, Constraint::Pattern), Outcome::Validation(vec![(t.member, Constraint::Pattern)]))
-                .note(t.note)
+            label(
+                (t.member, Constraint::Pattern),
+                Outcome::Validation(vec![(t.member, Constraint::Pattern)]),
+            )
+            .note(t.note)
         }
         Mutation::Enum(v) => {
             clear_action_rules(&mut request, "FunctionUrlAuthType");
             set(&mut request, "FunctionUrlAuthType", Some(json!(v)));
             let member = "FunctionUrlAuthType";
-            label((member, Constraint::Enum), Outcome::Validation(vec![(member, Constraint::Enum)]))
+            label(
+                (member, Constraint::Enum),
+                Outcome::Validation(vec![(member, Constraint::Enum)]),
+            )
         }
         Mutation::Required { member, how } => {
             let value = request.body.as_ref().and_then(|b| b.get(*member)).cloned();
@@ -377,10 +459,17 @@ pub fn apply(shape: &Shape, mutation: &Mutation) -> Draft {
                     "trap:unknown-member"
                 }
             };
-            label((member, Constraint::Required), Outcome::Validation(vec![(member, Constraint::Required)]))
-                .note(note)
+            label(
+                (member, Constraint::Required),
+                Outcome::Validation(vec![(member, Constraint::Required)]),
+            )
+            .note(note)
         }
-        Mutation::Type { member, value, note } => {
+        Mutation::Type {
+            member,
+            value,
+            note,
+        } => {
             clear_action_rules(&mut request, member);
             set(&mut request, member, Some(value.clone()));
             label((member, Constraint::Type), Outcome::Content(member)).note(*note)
@@ -401,16 +490,33 @@ pub fn apply(shape: &Shape, mutation: &Mutation) -> Draft {
         }
         Mutation::Semantic(s) => return semantic_draft(shape, s),
     };
-    Draft { given: std::mem::take(&mut given), request, label }
+    Draft {
+        given: std::mem::take(&mut given),
+        request,
+        label,
+    }
 }
+
+/// A change to the request that the shape cannot express.
+type Edit = Box<dyn Fn(&mut crate::case::Request)>;
 
 fn semantic_draft(shape: &Shape, s: &Semantic) -> Draft {
     let mut shape = shape.clone();
-    let rule_label = |member: &'static str, rule: Rule| label((member, Constraint::Semantic), Outcome::Rule(rule));
-    let not_url: Vec<&str> = values::ACTIONS.iter().copied().filter(|a| *a != FUNCTION_URL_ACTION).collect();
-    let not_invoke: Vec<&str> = values::ACTIONS.iter().copied().filter(|a| *a != INVOKE_ACTION).collect();
+    let rule_label = |member: &'static str, rule: Rule| {
+        label((member, Constraint::Semantic), Outcome::Rule(rule))
+    };
+    let not_url: Vec<&str> = values::ACTIONS
+        .iter()
+        .copied()
+        .filter(|a| *a != FUNCTION_URL_ACTION)
+        .collect();
+    let not_invoke: Vec<&str> = values::ACTIONS
+        .iter()
+        .copied()
+        .filter(|a| *a != INVOKE_ACTION)
+        .collect();
     let mut extra_permission = None;
-    let mut request_override: Option<Box<dyn Fn(&mut crate::case::Request)>> = None;
+    let mut request_override: Option<Edit> = None;
     let label = match s {
         Semantic::InvalidPrincipal(i) => {
             let p = *i.get(&INVALID_PRINCIPALS);
@@ -478,7 +584,10 @@ fn semantic_draft(shape: &Shape, s: &Semantic) -> Draft {
             rule_label("Qualifier", Rule::VersionNotFound).note("trap:dollar-in-qualifier")
         }
         Semantic::AliasNotFound => {
-            shape.target = Target::Alias { name: MISSING_ALIAS.into(), to_latest: false };
+            shape.target = Target::Alias {
+                name: MISSING_ALIAS.into(),
+                to_latest: false,
+            };
             rule_label("Qualifier", Rule::AliasNotFound)
         }
         Semantic::ForeignFunction => {
@@ -487,7 +596,9 @@ fn semantic_draft(shape: &Shape, s: &Semantic) -> Draft {
             request_override = Some(Box::new(move |r| {
                 let q = valid::qualifier_of(&target);
                 let suffix = q.as_deref().filter(|_| placement != Placement::Query);
-                let arn = format!("arn:${{PARTITION}}:lambda:${{REGION}}:{FOREIGN_ACCOUNT}:function:{name}");
+                let arn = format!(
+                    "arn:${{PARTITION}}:lambda:${{REGION}}:{FOREIGN_ACCOUNT}:function:{name}"
+                );
                 r.function_name = match suffix {
                     Some(q) => format!("{arn}:{q}"),
                     None => arn,
@@ -499,7 +610,10 @@ fn semantic_draft(shape: &Shape, s: &Semantic) -> Draft {
             shape.optionals.revision_id = false;
             request_override = Some(Box::new(|r| {
                 if let Some(Value::Object(b)) = &mut r.body {
-                    b.insert("RevisionId".into(), json!("00000000-0000-4000-8000-000000000000"));
+                    b.insert(
+                        "RevisionId".into(),
+                        json!("00000000-0000-4000-8000-000000000000"),
+                    );
                 }
             }));
             rule_label("RevisionId", Rule::RevisionMismatch)
@@ -520,5 +634,9 @@ fn semantic_draft(shape: &Shape, s: &Semantic) -> Draft {
     if let Some(f) = request_override {
         f(&mut request);
     }
-    Draft { given, request, label }
+    Draft {
+        given,
+        request,
+        label,
+    }
 }

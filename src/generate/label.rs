@@ -120,6 +120,14 @@ impl Label {
         self
     }
 
+    /// Adds `note` if there is one.
+    pub fn note_opt(self, note: Option<&str>) -> Label {
+        match note {
+            Some(n) => self.note(n),
+            None => self,
+        }
+    }
+
     /// The case tags: class, member, constraint, the rule for semantic cases, then the notes.
     pub fn tags(&self) -> Vec<String> {
         let mut tags = vec![self.class.tag().to_string()];
@@ -157,7 +165,10 @@ pub fn contract_violations(request: &Request) -> Vec<Violation> {
     for m in &contract().members {
         let value = match m.location {
             Location::Uri => Some(Value::String(vars.apply(&request.function_name))),
-            Location::Query => request.qualifier.as_deref().map(|q| Value::String(vars.apply(q))),
+            Location::Query => request
+                .qualifier
+                .as_deref()
+                .map(|q| Value::String(vars.apply(q))),
             Location::Body => body.get(m.name).filter(|v| !v.is_null()).cloned(),
         };
         let Some(value) = value else {
@@ -184,7 +195,10 @@ pub fn contract_violations(request: &Request) -> Vec<Violation> {
         if m.pattern.as_ref().is_some_and(|p| !p.value.matches(s)) {
             out.push((m.name, Constraint::Pattern));
         }
-        if m.enum_values.as_ref().is_some_and(|e| !e.value.contains(&s)) {
+        if m.enum_values
+            .as_ref()
+            .is_some_and(|e| !e.value.contains(&s))
+        {
             out.push((m.name, Constraint::Enum));
         }
     }
@@ -213,7 +227,11 @@ pub fn verify(label: &Label, request: &Request, answer: &Answer) -> Result<(), D
             let ty = broken.iter().find(|(_, c)| *c == Constraint::Type);
             match ty {
                 Some(&(m, _)) if m == *member => vec![(m, Constraint::Type)],
-                _ => return fail(format!("no type violation of {member} in the request: {broken:?}")),
+                _ => {
+                    return fail(format!(
+                        "no type violation of {member} in the request: {broken:?}"
+                    ))
+                }
             }
         }
         Outcome::Created | Outcome::Rule(_) | Outcome::PassesValidation => Vec::new(),
@@ -251,10 +269,15 @@ pub fn verify(label: &Label, request: &Request, answer: &Answer) -> Result<(), D
         }
         Outcome::Content(member) => {
             if error != Some(ErrorKind::InvalidRequestContent) {
-                return fail(format!("expected InvalidRequestContentException, got {answer}"));
+                return fail(format!(
+                    "expected InvalidRequestContentException, got {answer}"
+                ));
             }
             if *member != BODY && !answer.message.contains(member) {
-                return fail(format!("message {:?} does not name {member}", answer.message));
+                return fail(format!(
+                    "message {:?} does not name {member}",
+                    answer.message
+                ));
             }
         }
         Outcome::Rule(rule) => {
@@ -274,7 +297,9 @@ pub fn verify(label: &Label, request: &Request, answer: &Answer) -> Result<(), D
                 Some(ErrorKind::Validation | ErrorKind::InvalidRequestContent)
             ) || answer.status == 0
             {
-                return fail(format!("expected the value to pass validation, got {answer}"));
+                return fail(format!(
+                    "expected the value to pass validation, got {answer}"
+                ));
             }
         }
     }
@@ -287,7 +312,9 @@ fn entry_text(member: &str, constraint: Constraint) -> String {
     let name = m.message_name();
     let must = match constraint {
         Constraint::Required => {
-            return format!("Value null at '{name}' failed to satisfy constraint: Member must not be null")
+            return format!(
+                "Value null at '{name}' failed to satisfy constraint: Member must not be null"
+            )
         }
         Constraint::LengthMin => format!(
             "have length greater than or equal to {}",
@@ -347,7 +374,10 @@ mod tests {
                 ("InvokedViaFunctionUrl", Constraint::Type)
             ]
         );
-        assert_eq!(contract_violations(&request(json!([]))), [(BODY, Constraint::Type)]);
+        assert_eq!(
+            contract_violations(&request(json!([]))),
+            [(BODY, Constraint::Type)]
+        );
     }
 
     #[test]
@@ -366,7 +396,12 @@ mod tests {
         );
         assert_eq!(
             l.tags(),
-            ["stateful", "StatementId", "semantic", "duplicate-statement-id"]
+            [
+                "stateful",
+                "StatementId",
+                "semantic",
+                "duplicate-statement-id"
+            ]
         );
     }
 }

@@ -132,10 +132,13 @@ fn sample<S: Strategy<Value = Draft>>(
     let mut runner = runner(kind, seed);
     (0..count)
         .map(|n| {
-            let tree = strategy.new_tree(&mut runner).map_err(|reason| GenerateError::Strategy {
-                kind: kind.name(),
-                reason: reason.to_string(),
-            })?;
+            let tree =
+                strategy
+                    .new_tree(&mut runner)
+                    .map_err(|reason| GenerateError::Strategy {
+                        kind: kind.name(),
+                        reason: reason.to_string(),
+                    })?;
             Ok(tree.current().finish(case_id(kind, seed, n)))
         })
         .collect()

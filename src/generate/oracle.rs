@@ -116,7 +116,11 @@ fn current_revision(reference: &Reference, function_name: &str, qualifier: Optio
 }
 
 /// Brings a reference into the `given` state, as the runner does through the API.
-pub fn provision(reference: &mut Reference, vars: &Placeholders, given: &Given) -> Result<(), String> {
+pub fn provision(
+    reference: &mut Reference,
+    vars: &Placeholders,
+    given: &Given,
+) -> Result<(), String> {
     let fail = |what: &str, e: crate::reference::LambdaError| format!("{what}: {e}");
     for f in &given.functions {
         reference
@@ -127,7 +131,10 @@ pub fn provision(reference: &mut Reference, vars: &Placeholders, given: &Given) 
                 .publish_version(&f.name)
                 .map_err(|e| fail("PublishVersion", e))?;
             if v.version != *wanted {
-                return Err(format!("PublishVersion gave {} where given lists {wanted}", v.version));
+                return Err(format!(
+                    "PublishVersion gave {} where given lists {wanted}",
+                    v.version
+                ));
             }
         }
         for (alias, version) in &f.aliases {
@@ -172,7 +179,10 @@ pub fn expect(answer: &Answer, request: &Request) -> Expect {
             status: answer.status,
             error_type: Some(None),
             message_like: None,
-            statement: answer.statement.as_ref().map(|s| portable_statement(s, request)),
+            statement: answer
+                .statement
+                .as_ref()
+                .map(|s| portable_statement(s, request)),
         },
         Some(kind) => {
             let escaped = regex::escape(&answer.message);
@@ -218,8 +228,7 @@ fn portable_statement(statement: &Value, request: &Request) -> Value {
         .as_ref()
         .and_then(|b| b.get("Principal"))
         .and_then(Value::as_str);
-    if let (Some(Value::String(aws)), Some(original)) =
-        (s.pointer_mut("/Principal/AWS"), principal)
+    if let (Some(Value::String(aws)), Some(original)) = (s.pointer_mut("/Principal/AWS"), principal)
     {
         if original.contains("${") {
             *aws = original.to_string();
@@ -267,14 +276,23 @@ mod tests {
         assert_eq!(a.status, 201, "{a}");
         let e = expect(&a, &r);
         let s = e.statement.unwrap();
-        assert_eq!(s["Resource"], "arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:f:live");
-        assert_eq!(s["Principal"]["AWS"], "arn:${PARTITION}:iam::223456789012:root");
+        assert_eq!(
+            s["Resource"],
+            "arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:f:live"
+        );
+        assert_eq!(
+            s["Principal"]["AWS"],
+            "arn:${PARTITION}:iam::223456789012:root"
+        );
         assert_eq!(e.error_type, Some(None));
     }
 
     #[test]
     fn errors_are_exact_and_anchored() {
-        let r = request("g", json!({"StatementId": "s", "Action": "lambda:*", "Principal": "*"}));
+        let r = request(
+            "g",
+            json!({"StatementId": "s", "Action": "lambda:*", "Principal": "*"}),
+        );
         let a = run(&given("f"), &r);
         assert_eq!(a.rule, Rule::FunctionNotFound);
         let e = expect(&a, &r);

@@ -111,7 +111,11 @@ impl Default for Model {
 }
 
 fn predicted(status: u16, rule: Rule) -> Prediction {
-    Prediction { status, rule, sids: None }
+    Prediction {
+        status,
+        rule,
+        sids: None,
+    }
 }
 
 /// The body an Add step sends.
@@ -127,7 +131,11 @@ pub fn add_body(sid: &str, principal: &str, revision: Revision) -> Value {
 
 impl FunctionModel {
     /// The policy key a qualifier addresses, or the 4xx it gets.
-    fn resolve(&self, qualifier: Option<&str>, for_add: bool) -> Result<Option<String>, Prediction> {
+    fn resolve(
+        &self,
+        qualifier: Option<&str>,
+        for_add: bool,
+    ) -> Result<Option<String>, Prediction> {
         let Some(q) = qualifier else { return Ok(None) };
         if q == "$LATEST" {
             return if for_add {
@@ -137,7 +145,9 @@ impl FunctionModel {
             };
         }
         if q.bytes().all(|b| b.is_ascii_digit()) || q.contains('$') {
-            let published = q.parse::<usize>().is_ok_and(|v| (1..=self.versions).contains(&v))
+            let published = q
+                .parse::<usize>()
+                .is_ok_and(|v| (1..=self.versions).contains(&v))
                 && !q.starts_with('0');
             return if published {
                 Ok(Some(q.to_string()))
@@ -157,7 +167,13 @@ impl Model {
     /// Applies `step`, recording the prediction in `last`.
     pub fn step(mut self, step: &Step) -> Model {
         let prediction = match step {
-            Step::Add { function, qualifier, sid, principal, revision } => {
+            Step::Add {
+                function,
+                qualifier,
+                sid,
+                principal,
+                revision,
+            } => {
                 let f = &mut self.functions[*function];
                 match f.resolve(qualifier.as_deref(), true) {
                     Err(p) => p,
@@ -167,19 +183,27 @@ impl Model {
                         if policy.iter().any(|(s, _)| s == sid) {
                             predicted(409, Rule::DuplicateStatementId)
                         } else {
-                            policy.push((sid.to_string(), add_body(sid, principal, Revision::None)));
+                            policy
+                                .push((sid.to_string(), add_body(sid, principal, Revision::None)));
                             predicted(201, Rule::Created)
                         }
                     }
                 }
             }
-            Step::Remove { function, qualifier, sid, revision } => {
+            Step::Remove {
+                function,
+                qualifier,
+                sid,
+                revision,
+            } => {
                 let f = &mut self.functions[*function];
                 match f.resolve(qualifier.as_deref(), false) {
                     Err(p) => p,
                     Ok(key) => match f.policies.get_mut(&key) {
                         None => predicted(404, Rule::RemoveNoPolicy),
-                        Some(_) if *revision == Revision::Wrong => predicted(412, Rule::RevisionMismatch),
+                        Some(_) if *revision == Revision::Wrong => {
+                            predicted(412, Rule::RevisionMismatch)
+                        }
                         Some(policy) => match policy.iter().position(|(s, _)| s == sid) {
                             None => predicted(404, Rule::StatementNotFound),
                             Some(i) => {
@@ -193,7 +217,10 @@ impl Model {
                     },
                 }
             }
-            Step::GetPolicy { function, qualifier } => {
+            Step::GetPolicy {
+                function,
+                qualifier,
+            } => {
                 let f = &self.functions[*function];
                 match f.resolve(qualifier.as_deref(), false) {
                     Err(_) => predicted(404, Rule::NoPolicy),
@@ -211,10 +238,16 @@ impl Model {
                 self.functions[*function].versions += 1;
                 predicted(201, Rule::Ok)
             }
-            Step::CreateAlias { function, alias, version } => {
+            Step::CreateAlias {
+                function,
+                alias,
+                version,
+            } => {
                 let f = &mut self.functions[*function];
                 let exists = version == "$LATEST"
-                    || version.parse::<usize>().is_ok_and(|v| (1..=f.versions).contains(&v));
+                    || version
+                        .parse::<usize>()
+                        .is_ok_and(|v| (1..=f.versions).contains(&v));
                 if f.aliases.contains_key(*alias) {
                     predicted(409, Rule::AlreadyExists)
                 } else if !exists {
@@ -231,7 +264,13 @@ impl Model {
 
     /// Qualifiers worth trying on `function`: mostly none or an existing version or alias,
     /// sometimes one that does not exist (`$LATEST` only for AddPermission).
-    fn qualifier(&self, function: usize, for_add: bool, existing: bool, i: &Index) -> Option<String> {
+    fn qualifier(
+        &self,
+        function: usize,
+        for_add: bool,
+        existing: bool,
+        i: &Index,
+    ) -> Option<String> {
         let f = &self.functions[function];
         let mut out = Vec::new();
         if existing {
@@ -342,19 +381,33 @@ fn member_of(rule: Rule) -> &'static str {
 pub fn fixture(init: &Model, steps: &[Step]) -> Option<Draft> {
     let last = steps.iter().rposition(|s| matches!(s, Step::Add { .. }))?;
     let before = steps[..last].iter().fold(init.clone(), |m, s| m.step(s));
-    let Step::Add { function, qualifier, sid, principal, revision } = &steps[last] else {
+    let Step::Add {
+        function,
+        qualifier,
+        sid,
+        principal,
+        revision,
+    } = &steps[last]
+    else {
         return None;
     };
     let prediction = before.clone().step(&steps[last]).last?;
     let (subject, outcome) = match prediction.rule {
         Rule::Created => (None, Outcome::Created),
-        rule => (Some((member_of(rule), Constraint::Semantic)), Outcome::Rule(rule)),
+        rule => (
+            Some((member_of(rule), Constraint::Semantic)),
+            Outcome::Rule(rule),
+        ),
     };
     let mut label = Label::new(Class::Stateful, subject, outcome)
         .note("sequence")
         .note(format!("steps:{}", last + 1));
     if *revision != Revision::None {
-        label = label.note(if *revision == Revision::Current { "revision:right" } else { "revision:wrong" });
+        label = label.note(if *revision == Revision::Current {
+            "revision:right"
+        } else {
+            "revision:wrong"
+        });
     }
     Some(Draft {
         given: before.given(),
@@ -371,5 +424,7 @@ pub fn fixture(init: &Model, steps: &[Step]) -> Option<Draft> {
 /// Fixtures from generated sequences of up to 16 steps.
 pub fn drafts() -> impl Strategy<Value = Draft> {
     Sequences::sequential_strategy(1..16)
-        .prop_filter_map("a sequence with an AddPermission", |(init, steps, _)| fixture(&init, &steps))
+        .prop_filter_map("a sequence with an AddPermission", |(init, steps, _)| {
+            fixture(&init, &steps)
+        })
 }

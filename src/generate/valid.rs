@@ -98,15 +98,17 @@ fn optionals() -> impl Strategy<Value = Optionals> {
         proptest::option::of(any::<bool>()),
         proptest::bool::weighted(0.3),
     )
-        .prop_map(|(arn, account, token, org, auth, via, revision)| Optionals {
-            source_arn: arn,
-            source_account: account,
-            event_source_token: token,
-            principal_org_id: org,
-            function_url_auth_type: auth,
-            invoked_via_function_url: via,
-            revision_id: revision,
-        })
+        .prop_map(
+            |(arn, account, token, org, auth, via, revision)| Optionals {
+                source_arn: arn,
+                source_account: account,
+                event_source_token: token,
+                principal_org_id: org,
+                function_url_auth_type: auth,
+                invoked_via_function_url: via,
+                revision_id: revision,
+            },
+        )
 }
 
 /// The strategy for valid shapes.
@@ -114,7 +116,10 @@ pub fn shapes() -> impl Strategy<Value = Shape> {
     let state = (
         values::function_names(),
         0..=3usize,
-        proptest::collection::vec((values::alias_names(), proptest::option::of(any::<Index>())), 0..=2),
+        proptest::collection::vec(
+            (values::alias_names(), proptest::option::of(any::<Index>())),
+            0..=2,
+        ),
         (0..3u8, any::<Index>()),
         proptest::collection::vec((any::<Index>(), any::<bool>()), 0..=3),
     );
@@ -185,14 +190,17 @@ pub fn shapes() -> impl Strategy<Value = Shape> {
             action = INVOKE_ACTION.to_string();
         }
         let absent = absent_optionals(&optionals);
-        let null_member = null.filter(|_| !absent.is_empty()).map(|i| absent[i.index(absent.len())]);
+        let null_member = null
+            .filter(|_| !absent.is_empty())
+            .map(|i| absent[i.index(absent.len())]);
         Shape {
             name,
             versions,
             aliases,
             target,
             form: [Form::Name, Form::PartialArn, Form::FullArn][form as usize],
-            placement: [Placement::Query, Placement::FunctionName, Placement::Both][placement as usize],
+            placement: [Placement::Query, Placement::FunctionName, Placement::Both]
+                [placement as usize],
             statement_id,
             action,
             principal,
@@ -212,7 +220,10 @@ fn absent_optionals(o: &Optionals) -> Vec<&'static str> {
         ("RevisionId", o.revision_id),
         ("PrincipalOrgID", o.principal_org_id.is_some()),
         ("FunctionUrlAuthType", o.function_url_auth_type.is_some()),
-        ("InvokedViaFunctionUrl", o.invoked_via_function_url.is_some()),
+        (
+            "InvokedViaFunctionUrl",
+            o.invoked_via_function_url.is_some(),
+        ),
     ];
     optional_body_members()
         .into_iter()
@@ -275,7 +286,14 @@ impl Shape {
             put("InvokedViaFunctionUrl", json!(v));
         }
         if let Some(m) = self.unknown_member {
-            put(m, json!(if m == "statementId" { json!("ignored") } else { json!(1) }));
+            put(
+                m,
+                json!(if m == "statementId" {
+                    json!("ignored")
+                } else {
+                    json!(1)
+                }),
+            );
         }
         if let Some(m) = self.null_member {
             // Null only where the member is otherwise absent (a mutation may have set it).
@@ -329,8 +347,12 @@ impl Shape {
         let qualifier = match &self.target {
             Target::Unqualified => "qualifier:none",
             Target::Version(_) => "qualifier:version",
-            Target::Alias { to_latest: false, .. } => "qualifier:alias",
-            Target::Alias { to_latest: true, .. } => "qualifier:alias-to-latest",
+            Target::Alias {
+                to_latest: false, ..
+            } => "qualifier:alias",
+            Target::Alias {
+                to_latest: true, ..
+            } => "qualifier:alias-to-latest",
         };
         let mut notes = vec![form.to_string(), qualifier.to_string()];
         if qualified {

@@ -140,9 +140,11 @@ pub fn source_arns() -> BoxedStrategy<String> {
     prop_oneof![
         word().prop_map(|b| format!("arn:aws:s3:::{b}")),
         (accounts(), word()).prop_map(|(a, t)| format!("arn:aws:sns:us-east-1:{a}:{t}")),
-        (accounts(), word()).prop_map(|(a, id)| format!("arn:aws:execute-api:us-east-1:{a}:{id}/*/GET/")),
+        (accounts(), word())
+            .prop_map(|(a, id)| format!("arn:aws:execute-api:us-east-1:{a}:{id}/*/GET/")),
         (accounts(), word()).prop_map(|(a, r)| format!("arn:aws:events:us-east-1:{a}:rule/{r}")),
-        (accounts(), word()).prop_map(|(a, g)| format!("arn:aws:logs:us-east-1:{a}:log-group:/aws/{g}:*")),
+        (accounts(), word())
+            .prop_map(|(a, g)| format!("arn:aws:logs:us-east-1:{a}:log-group:/aws/{g}:*")),
         from_pattern("SourceArn"),
     ]
     .boxed()
@@ -159,7 +161,7 @@ pub fn with_length(name: &str, len: usize, fill: char) -> String {
     let unit = contract().length_unit;
     let fixed = unit.count(prefix) + unit.count(suffix);
     if len < fixed {
-        return std::iter::repeat_n(ascii, len).collect();
+        return std::iter::repeat(ascii).take(len).collect();
     }
     let mut out = String::from(prefix);
     let mut have = fixed;
@@ -217,12 +219,32 @@ pub fn pattern_traps() -> Vec<Trap> {
         trap("FunctionName", "my-function!", "trap:unanchored-substring"),
         trap("FunctionName", "*", "trap:wildcard"),
         trap("FunctionName", "f:1:2", "trap:two-qualifiers"),
-        trap("FunctionName", "function:f:$LATEST:extra", "trap:two-qualifiers"),
+        trap(
+            "FunctionName",
+            "function:f:$LATEST:extra",
+            "trap:two-qualifiers",
+        ),
         trap("FunctionName", "f:$LATES", "trap:unanchored-substring"),
-        trap("FunctionName", "arn:aws:lambda:::function:f", "trap:empty-arn-fields"),
-        trap("FunctionName", "arn:aws:lambda:us-east-١:123456789012:function:f", "trap:unicode-digit"),
-        trap("FunctionName", format!("{arabic12}:function:f"), "trap:unicode-digit"),
-        trap("FunctionName", "arn:aws:s3:::bucket", "trap:other-service-arn"),
+        trap(
+            "FunctionName",
+            "arn:aws:lambda:::function:f",
+            "trap:empty-arn-fields",
+        ),
+        trap(
+            "FunctionName",
+            "arn:aws:lambda:us-east-١:123456789012:function:f",
+            "trap:unicode-digit",
+        ),
+        trap(
+            "FunctionName",
+            format!("{arabic12}:function:f"),
+            "trap:unicode-digit",
+        ),
+        trap(
+            "FunctionName",
+            "arn:aws:s3:::bucket",
+            "trap:other-service-arn",
+        ),
         trap("FunctionName", "f n", "trap:ascii-space"),
         trap("StatementId", "example.com", "trap:unanchored-substring"),
         trap("StatementId", "sid\u{A0}1", "trap:non-ascii-space"),
@@ -230,7 +252,11 @@ pub fn pattern_traps() -> Vec<Trap> {
         trap("StatementId", "é", "trap:non-ascii-letter"),
         trap("Action", "", "trap:empty-string"),
         trap("Action", "s3:GetObject", "trap:other-service"),
-        trap("Action", "lambda:InvokeFunction!", "trap:unanchored-substring"),
+        trap(
+            "Action",
+            "lambda:InvokeFunction!",
+            "trap:unanchored-substring",
+        ),
         trap("Action", "xlambda:*", "trap:unanchored-substring"),
         trap("Action", "lambda:Invoke Function", "trap:ascii-space"),
         trap("Action", "lambda:", "trap:empty-suffix"),
@@ -240,16 +266,48 @@ pub fn pattern_traps() -> Vec<Trap> {
         trap("Principal", "a\u{0B}b", "trap:vertical-tab-is-java-space"),
         trap("Principal", "a\u{0C}b", "trap:form-feed-is-java-space"),
         trap("SourceArn", "", "trap:empty-string"),
-        trap("SourceArn", "xarn:aws:s3:::bucket", "trap:unanchored-substring"),
-        trap("SourceArn", "arn:aws:s3:::b\nx", "trap:java-dot-line-terminator"),
-        trap("SourceArn", "arn:aws:s3:::b\rx", "trap:java-dot-line-terminator"),
-        trap("SourceArn", "arn:aws:s3:::b\u{85}x", "trap:java-dot-line-terminator"),
-        trap("SourceArn", "arn:aws:s3:::b\u{2028}x", "trap:java-dot-line-terminator"),
-        trap("SourceArn", "arn:aws:s3:::b\u{2029}x", "trap:java-dot-line-terminator"),
-        trap("SourceArn", "arn:aws:sns:us-east-١::t", "trap:unicode-digit"),
+        trap(
+            "SourceArn",
+            "xarn:aws:s3:::bucket",
+            "trap:unanchored-substring",
+        ),
+        trap(
+            "SourceArn",
+            "arn:aws:s3:::b\nx",
+            "trap:java-dot-line-terminator",
+        ),
+        trap(
+            "SourceArn",
+            "arn:aws:s3:::b\rx",
+            "trap:java-dot-line-terminator",
+        ),
+        trap(
+            "SourceArn",
+            "arn:aws:s3:::b\u{85}x",
+            "trap:java-dot-line-terminator",
+        ),
+        trap(
+            "SourceArn",
+            "arn:aws:s3:::b\u{2028}x",
+            "trap:java-dot-line-terminator",
+        ),
+        trap(
+            "SourceArn",
+            "arn:aws:s3:::b\u{2029}x",
+            "trap:java-dot-line-terminator",
+        ),
+        trap(
+            "SourceArn",
+            "arn:aws:sns:us-east-١::t",
+            "trap:unicode-digit",
+        ),
         trap("SourceAccount", "", "trap:empty-string"),
         trap("SourceAccount", arabic12, "trap:unicode-digit"),
-        trap("SourceAccount", "１２３４５６７８９０１２", "trap:fullwidth-digit"),
+        trap(
+            "SourceAccount",
+            "１２３４５６７８９０１２",
+            "trap:fullwidth-digit",
+        ),
         trap("SourceAccount", "12345678901", "trap:too-few-digits"),
         trap("SourceAccount", "12345678901a", "trap:unanchored-substring"),
         trap("EventSourceToken", "", "trap:empty-string"),
@@ -260,8 +318,16 @@ pub fn pattern_traps() -> Vec<Trap> {
         trap("Qualifier", "1.0", "trap:dot"),
         trap("Qualifier", "live alias", "trap:ascii-space"),
         trap("Qualifier", "١", "trap:unicode-digit"),
-        trap("PrincipalOrgID", "o-abcdefghij!", "trap:unanchored-substring"),
-        trap("PrincipalOrgID", "xo-abcdefghij", "trap:unanchored-substring"),
+        trap(
+            "PrincipalOrgID",
+            "o-abcdefghij!",
+            "trap:unanchored-substring",
+        ),
+        trap(
+            "PrincipalOrgID",
+            "xo-abcdefghij",
+            "trap:unanchored-substring",
+        ),
         trap("PrincipalOrgID", "o-ABCDEFGHIJ", "trap:upper-case"),
         trap("PrincipalOrgID", "o-abcdefghi١", "trap:unicode-digit"),
     ]
@@ -273,13 +339,29 @@ pub fn accepted_traps() -> Vec<Trap> {
     vec![
         trap("Principal", "a\u{A0}b", "trap:nbsp-is-not-java-space"),
         trap("Principal", "a\u{2003}b", "trap:em-space-is-not-java-space"),
-        trap("Principal", "a\u{3000}b", "trap:ideographic-space-is-not-java-space"),
+        trap(
+            "Principal",
+            "a\u{3000}b",
+            "trap:ideographic-space-is-not-java-space",
+        ),
         trap("FunctionName", "f.n", "trap:dot-in-name"),
-        trap("FunctionName", "f:$LATEST.PUBLISHED", "trap:latest-published"),
+        trap(
+            "FunctionName",
+            "f:$LATEST.PUBLISHED",
+            "trap:latest-published",
+        ),
         trap("Qualifier", "$latest", "trap:lower-case-latest"),
         trap("Qualifier", "$LATEST.PUBLISHED", "trap:latest-published"),
-        trap("Qualifier", "valid-with-$-but-doesnotexist", "trap:dollar-in-qualifier"),
-        trap("SourceArn", "arn:aws:s3:::b\u{A0}\u{1F600}", "trap:java-dot-matches-astral"),
+        trap(
+            "Qualifier",
+            "valid-with-$-but-doesnotexist",
+            "trap:dollar-in-qualifier",
+        ),
+        trap(
+            "SourceArn",
+            "arn:aws:s3:::b\u{A0}\u{1F600}",
+            "trap:java-dot-matches-astral",
+        ),
     ]
 }
 
@@ -324,7 +406,11 @@ mod tests {
     #[test]
     fn pattern_traps_break_only_the_pattern() {
         for t in pattern_traps() {
-            assert_eq!(violations(t.member, &t.value), [Constraint::Pattern], "{t:?}");
+            assert_eq!(
+                violations(t.member, &t.value),
+                [Constraint::Pattern],
+                "{t:?}"
+            );
         }
     }
 
@@ -338,19 +424,34 @@ mod tests {
     #[test]
     fn lengths_are_counted_in_the_contract_unit() {
         let unit = contract().length_unit;
-        for (name, len) in [("Principal", 2048), ("SourceArn", 10001), ("StatementId", 100)] {
+        for (name, len) in [
+            ("Principal", 2048),
+            ("SourceArn", 10001),
+            ("StatementId", 100),
+        ] {
             for fill in ['a', '\u{1F600}'] {
                 let v = with_length(name, len, fill);
                 assert_eq!(unit.count(&v), len, "{name} {fill}");
             }
         }
-        assert!(member("Principal").pattern.as_ref().unwrap().value.matches(&with_length("Principal", 2048, 'a')));
+        assert!(member("Principal")
+            .pattern
+            .as_ref()
+            .unwrap()
+            .value
+            .matches(&with_length("Principal", 2048, 'a')));
     }
 
     #[test]
     fn pattern_strategies_stay_in_the_contract() {
         let mut runner = TestRunner::deterministic();
-        for name in ["StatementId", "EventSourceToken", "PrincipalOrgID", "SourceAccount", "SourceArn"] {
+        for name in [
+            "StatementId",
+            "EventSourceToken",
+            "PrincipalOrgID",
+            "SourceAccount",
+            "SourceArn",
+        ] {
             for _ in 0..50 {
                 let v = from_pattern(name).new_tree(&mut runner).unwrap().current();
                 assert!(violations(name, &v).is_empty(), "{name} {v:?}");
