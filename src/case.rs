@@ -293,33 +293,17 @@ mod tests {
 
     #[test]
     fn errors_name_the_line() {
-        let bad = format!(
-            "{GOOD}\n{{\"id\":\"b\",\"request\":{{}},\"expect\":{{\"status\":400}},\"extra\":1}}\n"
-        );
+        let bad = format!("{GOOD}\n{{\"id\":\"b\",\"request\":{{}},\"expect\":{{\"status\":400}},\"extra\":1}}\n");
         let e = parse(&bad, "f.jsonl").unwrap_err().to_string();
         assert!(e.starts_with("f.jsonl:2: "), "{e}");
-        let e = parse(&format!("{GOOD}\n{GOOD}"), "f")
-            .unwrap_err()
-            .to_string();
+        let e = parse(&format!("{GOOD}\n{GOOD}"), "f").unwrap_err().to_string();
         assert!(e.contains(":2: duplicate case id"), "{e}");
         let typo = GOOD.replace("error_type", "eror_type");
-        assert!(parse(&typo, "f")
-            .unwrap_err()
-            .to_string()
-            .contains("eror_type"));
-        let both = GOOD.replace(
-            r#""body":{"StatementId":"s"}"#,
-            r#""body":{},"raw_body":"x""#,
-        );
-        assert!(parse(&both, "f")
-            .unwrap_err()
-            .to_string()
-            .contains("exactly one"));
+        assert!(parse(&typo, "f").unwrap_err().to_string().contains("eror_type"));
+        let both = GOOD.replace(r#""body":{"StatementId":"s"}"#, r#""body":{},"raw_body":"x""#);
+        assert!(parse(&both, "f").unwrap_err().to_string().contains("exactly one"));
         let bad_re = GOOD.replace(r#""error_type":null"#, r#""message_like":"(""#);
-        assert!(parse(&bad_re, "f")
-            .unwrap_err()
-            .to_string()
-            .contains("message_like"));
+        assert!(parse(&bad_re, "f").unwrap_err().to_string().contains("message_like"));
         assert!(parse("{not json", "f").is_err());
     }
 
@@ -342,9 +326,6 @@ mod tests {
             "arn:aws:lambda:us-east-1:123456789012:function:f r1"
         );
         let v = p.apply_json(&serde_json::json!({"a": ["${ACCOUNT}"], "${REGION}": 1}));
-        assert_eq!(
-            v,
-            serde_json::json!({"a": ["123456789012"], "us-east-1": 1})
-        );
+        assert_eq!(v, serde_json::json!({"a": ["123456789012"], "us-east-1": 1}));
     }
 }

@@ -56,6 +56,12 @@ proptest! {
     fn sequence_fixtures_agree_with_the_model(draft in sequence::drafts()) {
         check_draft(draft)?;
     }
+
+    #[test]
+    fn finished_invalid_cases_carry_their_violation(g in generate::cases(invalid::drafts())) {
+        prop_assert!(g.verify().is_ok(), "{:?}", g.verify());
+        prop_assert_eq!(g.case.tags[0].as_str(), "invalid");
+    }
 }
 
 #[test]

@@ -21,10 +21,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 d.member, d.constraint, d.documented, "", d.enforced, d.source, "", d.evidence
             );
         }
-        println!(
-            "{} differences between the seed page and the enforced contract",
-            diff.len()
-        );
+        println!("{} differences between the seed page and the enforced contract", diff.len());
     } else {
         println!("{}", serde_json::to_string_pretty(&c.to_json())?);
     }

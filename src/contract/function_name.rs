@@ -85,12 +85,7 @@ mod tests {
             ("my-function", "my-function", None, None),
             ("my-function:v1", "my-function", Some("v1"), None),
             ("my-function:$LATEST", "my-function", Some("$LATEST"), None),
-            (
-                "123456789012:function:my-function",
-                "my-function",
-                None,
-                Some("123456789012"),
-            ),
+            ("123456789012:function:my-function", "my-function", None, Some("123456789012")),
             (
                 "arn:aws:lambda:us-west-2:123456789012:function:my-function",
                 "my-function",
@@ -114,8 +109,8 @@ mod tests {
 
     #[test]
     fn full_arn_parts() {
-        let r =
-            FunctionRef::parse("arn:aws:lambda:eu-central-1:123456789012:function:f:live").unwrap();
+        let r = FunctionRef::parse("arn:aws:lambda:eu-central-1:123456789012:function:f:live")
+            .unwrap();
         assert_eq!(r.partition.as_deref(), Some("aws"));
         assert_eq!(r.region.as_deref(), Some("eu-central-1"));
         assert_eq!(r.qualifier.as_deref(), Some("live"));
@@ -123,14 +118,7 @@ mod tests {
 
     #[test]
     fn invalid_names_do_not_parse() {
-        for bad in [
-            "",
-            "my-function!",
-            "*",
-            "f:1:2",
-            "function:f:$LATEST:extra",
-            "f:$LATES",
-        ] {
+        for bad in ["", "my-function!", "*", "f:1:2", "function:f:$LATEST:extra", "f:$LATES"] {
             assert_eq!(FunctionRef::parse(bad), None, "{bad:?}");
         }
     }

@@ -453,16 +453,11 @@ impl Contract {
                 {
                     // A documented "none" and an enforced 0 are the same lower bound.
                     let same = documented == enforced
-                        || (constraint == "min"
-                            && documented.unwrap_or(0) == enforced.unwrap_or(0));
+                        || (constraint == "min" && documented.unwrap_or(0) == enforced.unwrap_or(0));
                     if !same {
                         out.push(DocDifference {
                             member: m.name,
-                            constraint: if constraint == "min" {
-                                "length-min"
-                            } else {
-                                "length-max"
-                            },
+                            constraint: if constraint == "min" { "length-min" } else { "length-max" },
                             documented: show(documented),
                             enforced: show(enforced),
                             source: l.source,
@@ -500,29 +495,23 @@ impl Contract {
                 });
             }
         }
-        out.extend(
-            ErrorKind::ALL
-                .iter()
-                .filter(|e| !e.documented())
-                .map(|e| DocDifference {
-                    member: "(errors)",
-                    constraint: "error",
-                    documented: "absent".into(),
-                    enforced: format!("{} ({})", e.name(), e.status()),
-                    source: e.source(),
-                    evidence: e.evidence(),
-                }),
-        );
+        out.extend(ErrorKind::ALL.iter().filter(|e| !e.documented()).map(|e| DocDifference {
+            member: "(errors)",
+            constraint: "error",
+            documented: "absent".into(),
+            enforced: format!("{} ({})", e.name(), e.status()),
+            source: e.source(),
+            evidence: e.evidence(),
+        }));
         out.extend(Rule::ALL.iter().filter_map(|r| {
-            r.doc_difference()
-                .map(|(documented, enforced)| DocDifference {
-                    member: "(behaviour)",
-                    constraint: r.id(),
-                    documented: documented.into(),
-                    enforced: enforced.into(),
-                    source: r.source(),
-                    evidence: r.evidence(),
-                })
+            r.doc_difference().map(|(documented, enforced)| DocDifference {
+                member: "(behaviour)",
+                constraint: r.id(),
+                documented: documented.into(),
+                enforced: enforced.into(),
+                source: r.source(),
+                evidence: r.evidence(),
+            })
         }));
         out
     }
@@ -557,15 +546,9 @@ mod tests {
     #[test]
     fn message_names_lower_only_the_first_character() {
         let c = contract();
-        assert_eq!(
-            c.expect_member("PrincipalOrgID").message_name(),
-            "principalOrgID"
-        );
+        assert_eq!(c.expect_member("PrincipalOrgID").message_name(), "principalOrgID");
         assert_eq!(c.expect_member("StatementId").message_name(), "statementId");
-        assert_eq!(
-            c.expect_member("FunctionUrlAuthType").message_name(),
-            "functionUrlAuthType"
-        );
+        assert_eq!(c.expect_member("FunctionUrlAuthType").message_name(), "functionUrlAuthType");
     }
 
     #[test]
@@ -580,8 +563,7 @@ mod tests {
         assert!(p("Qualifier").matches("valid-with-$-but-doesnotexist"));
         assert!(!p("Action").matches("s3:GetObject"));
         assert!(p("Action").matches("lambda:*"));
-        assert!(p("FunctionName")
-            .matches("arn:aws:lambda:us-east-1:123456789012:function:f.n:$LATEST.PUBLISHED"));
+        assert!(p("FunctionName").matches("arn:aws:lambda:us-east-1:123456789012:function:f.n:$LATEST.PUBLISHED"));
         assert!(!p("FunctionName").matches("my-function!"));
         assert!(!p("FunctionName").matches("fn:1:2"));
         assert!(!p("FunctionName").matches("arn:aws:lambda:::function:fn"));

@@ -158,10 +158,7 @@ mod tests {
     fn digits_are_ascii_only() {
         let p = AwsPattern::new(r"\d{12}");
         assert!(p.matches("123456789012"));
-        assert!(
-            !p.matches("١٢٣٤٥٦٧٨٩٠١٢"),
-            "Arabic-Indic digits are not Java \\d"
-        );
+        assert!(!p.matches("١٢٣٤٥٦٧٨٩٠١٢"), "Arabic-Indic digits are not Java \\d");
         assert!(!p.matches("1234567890123"));
     }
 
@@ -181,10 +178,7 @@ mod tests {
         assert!(!p.matches("example.com"));
         assert!(p.matches("example-com_1"));
         let q = AwsPattern::new(r"\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+");
-        assert!(
-            !q.matches("$LATEST!!"),
-            "top-level alternation must be wrapped"
-        );
+        assert!(!q.matches("$LATEST!!"), "top-level alternation must be wrapped");
         assert!(q.matches("$LATEST"));
         assert!(q.matches("$LATEST.PUBLISHED"));
         assert!(!q.matches("x.y"));

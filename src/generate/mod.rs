@@ -66,6 +66,13 @@ impl Generated {
     }
 }
 
+/// Finished cases from a draft strategy: each value is a case with its `expect` from the
+/// reference, together with the label (the violation it carries) and the answer, ready for
+/// [`Generated::verify`]. Ids are left as `prop`; [`generate`] numbers them.
+pub fn cases<S: Strategy<Value = Draft>>(drafts: S) -> impl Strategy<Value = Generated> {
+    drafts.prop_map(|d| d.finish("prop".into()))
+}
+
 /// Which cases to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {

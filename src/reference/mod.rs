@@ -129,9 +129,7 @@ impl Reference {
                 self.counter += 1;
                 let mut bytes = [0u8; 16];
                 bytes[8..].copy_from_slice(&self.counter.to_be_bytes());
-                uuid::Builder::from_random_bytes(bytes)
-                    .into_uuid()
-                    .to_string()
+                uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
             }
         }
     }
@@ -208,12 +206,7 @@ impl Reference {
     }
 
     /// CreateAlias pointing at a published version or `$LATEST`.
-    pub fn create_alias(
-        &mut self,
-        name: &str,
-        alias: &str,
-        version: &str,
-    ) -> Outcome<FunctionInfo> {
+    pub fn create_alias(&mut self, name: &str, alias: &str, version: &str) -> Outcome<FunctionInfo> {
         let alias_arn = self.qualified_arn(name, Some(alias));
         let version_arn = self.qualified_arn(name, Some(version));
         if !is_plain_name(alias) || alias.bytes().all(|b| b.is_ascii_digit()) {
@@ -263,10 +256,7 @@ impl Reference {
             LambdaError::new(
                 ErrorKind::ResourceNotFound,
                 Rule::FunctionNotFound,
-                format!(
-                    "Function not found: {}",
-                    self.qualified_arn(name, qualifier)
-                ),
+                format!("Function not found: {}", self.qualified_arn(name, qualifier)),
             )
         };
         let f = self.functions.get(name).ok_or_else(not_found)?;
@@ -390,8 +380,7 @@ impl Reference {
             ));
         }
         let resource = self.qualified_arn(&resolved.name, resolved.qualifier.as_deref());
-        let principal_json =
-            principal::statement_principal(kind, &principal, &self.config.partition);
+        let principal_json = principal::statement_principal(kind, &principal, &self.config.partition);
         let new = statement::build(&members, principal_json, &resource);
         let existing = policy.map(|p| p.statements.as_slice()).unwrap_or_default();
         let size = statement::policy(existing.iter().map(|(_, s)| s).chain([&new]))
@@ -409,13 +398,10 @@ impl Reference {
             .functions
             .get_mut(&resolved.name)
             .expect("resolved functions exist");
-        let policy = f
-            .policies
-            .entry(resolved.qualifier)
-            .or_insert_with(|| Policy {
-                statements: Vec::new(),
-                revision: String::new(),
-            });
+        let policy = f.policies.entry(resolved.qualifier).or_insert_with(|| Policy {
+            statements: Vec::new(),
+            revision: String::new(),
+        });
         policy.statements.push((sid, new.clone()));
         policy.revision = revision;
         Ok(Added {
@@ -430,9 +416,7 @@ impl Reference {
             let seen = match member.name {
                 "FunctionName" => Seen::Str(&req.function_name),
                 "Qualifier" => req.qualifier.as_deref().map_or(Seen::Absent, Seen::Str),
-                "InvokedViaFunctionUrl" => m
-                    .invoked_via_function_url
-                    .map_or(Seen::Absent, |_| Seen::Bool),
+                "InvokedViaFunctionUrl" => m.invoked_via_function_url.map_or(Seen::Absent, |_| Seen::Bool),
                 name => m.string(name).map_or(Seen::Absent, Seen::Str),
             };
             entries.extend(member_violations(member, seen, unit));
@@ -446,11 +430,7 @@ impl Reference {
         let mut entries = Vec::new();
         for member in &contract().members {
             if let Some((_, v)) = values.iter().find(|(n, _)| *n == member.name) {
-                entries.extend(member_violations(
-                    member,
-                    v.map_or(Seen::Absent, Seen::Str),
-                    unit,
-                ));
+                entries.extend(member_violations(member, v.map_or(Seen::Absent, Seen::Str), unit));
             }
         }
         validation_error(entries).map_or(Ok(()), Err)
@@ -459,23 +439,13 @@ impl Reference {
     /// Resolves FunctionName + Qualifier to an existing function and qualifier, with the
     /// recorded order: derived-qualifier mismatch, `$LATEST` (AddPermission only), foreign ARN,
     /// function existence, version/alias existence.
-    fn resolve(
-        &self,
-        function_name: &str,
-        query: Option<&str>,
-        for_add: bool,
-    ) -> Outcome<Resolved> {
+    fn resolve(&self, function_name: &str, query: Option<&str>, for_add: bool) -> Outcome<Resolved> {
         let Some(fref) = FunctionRef::parse(function_name) else {
             // Validation ran first, so this is unreachable in practice; answer as AWS would.
             let member = contract().expect_member("FunctionName");
-            let entries =
-                member_violations(member, Seen::Str(function_name), self.config.length_unit);
+            let entries = member_violations(member, Seen::Str(function_name), self.config.length_unit);
             return Err(validation_error(entries).unwrap_or_else(|| {
-                LambdaError::new(
-                    ErrorKind::Validation,
-                    Rule::Validation,
-                    "1 validation error detected",
-                )
+                LambdaError::new(ErrorKind::Validation, Rule::Validation, "1 validation error detected")
             }));
         };
         let qualifier = match (fref.qualifier.as_deref(), query) {
@@ -509,10 +479,7 @@ impl Reference {
         .any(|(given, ours)| given.as_ref().is_some_and(|g| g != *ours));
         if foreign {
             let pick = |given: &Option<String>, ours: &String| {
-                given
-                    .clone()
-                    .filter(|g| !g.is_empty())
-                    .unwrap_or_else(|| ours.clone())
+                given.clone().filter(|g| !g.is_empty()).unwrap_or_else(|| ours.clone())
             };
             return Err(LambdaError::new(
                 ErrorKind::ResourceNotFound,
@@ -558,10 +525,7 @@ impl Reference {
 
     /// GetPolicy.
     pub fn get_policy(&self, function_name: &str, qualifier: Option<&str>) -> Outcome<PolicyView> {
-        self.validate_members(&[
-            ("FunctionName", Some(function_name)),
-            ("Qualifier", qualifier),
-        ])?;
+        self.validate_members(&[("FunctionName", Some(function_name)), ("Qualifier", qualifier)])?;
         let no_policy = || {
             LambdaError::new(
                 ErrorKind::ResourceNotFound,
@@ -601,9 +565,7 @@ impl Reference {
         ])?;
         let resolved = self.resolve(function_name, qualifier, false).map_err(|e| {
             if e.rule == Rule::FunctionNotFound {
-                let name = FunctionRef::parse(function_name)
-                    .map(|f| f.name)
-                    .unwrap_or_default();
+                let name = FunctionRef::parse(function_name).map(|f| f.name).unwrap_or_default();
                 LambdaError::new(
                     ErrorKind::ResourceNotFound,
                     Rule::RemoveFunctionNotFound,

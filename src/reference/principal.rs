@@ -62,10 +62,7 @@ pub fn classify(principal: &str) -> Result<PrincipalKind, LambdaError> {
             "sts" => STS_RESOURCE.is_match(resource),
             _ => false,
         };
-        if partition.starts_with("aws")
-            && region.is_empty()
-            && ACCOUNT.is_match(account)
-            && resource_ok
+        if partition.starts_with("aws") && region.is_empty() && ACCOUNT.is_match(account) && resource_ok
         {
             return Ok(PrincipalKind::IamArn);
         }
@@ -90,9 +87,7 @@ pub fn statement_principal(kind: PrincipalKind, principal: &str, partition: &str
     match kind {
         PrincipalKind::Everyone => json!("*"),
         PrincipalKind::Service => json!({ "Service": principal }),
-        PrincipalKind::Account => {
-            json!({ "AWS": format!("arn:{partition}:iam::{principal}:root") })
-        }
+        PrincipalKind::Account => json!({ "AWS": format!("arn:{partition}:iam::{principal}:root") }),
         PrincipalKind::IamArn => json!({ "AWS": principal }),
     }
 }
@@ -116,10 +111,7 @@ mod tests {
             classify("arn:aws:iam::123456789012:role/service-role/my-role"),
             Ok(PrincipalKind::IamArn)
         );
-        assert_eq!(
-            classify("arn:aws:iam::123456789012:root"),
-            Ok(PrincipalKind::IamArn)
-        );
+        assert_eq!(classify("arn:aws:iam::123456789012:root"), Ok(PrincipalKind::IamArn));
         assert_eq!(
             classify("arn:aws:sts::123456789012:assumed-role/r/session"),
             Ok(PrincipalKind::IamArn)
@@ -152,9 +144,6 @@ mod tests {
             statement_principal(PrincipalKind::Account, "223456789012", "aws"),
             json!({"AWS": "arn:aws:iam::223456789012:root"})
         );
-        assert_eq!(
-            statement_principal(PrincipalKind::Everyone, "*", "aws"),
-            json!("*")
-        );
+        assert_eq!(statement_principal(PrincipalKind::Everyone, "*", "aws"), json!("*"));
     }
 }

@@ -83,8 +83,7 @@ pub fn decode(body: &Body) -> Result<Members, LambdaError> {
             &parsed
         }
         Body::Raw(bytes) => {
-            parsed =
-                serde_json::from_slice(bytes).map_err(|e| unparseable(e, Rule::MalformedBody))?;
+            parsed = serde_json::from_slice(bytes).map_err(|e| unparseable(e, Rule::MalformedBody))?;
             &parsed
         }
     };
@@ -95,11 +94,7 @@ pub fn decode(body: &Body) -> Result<Members, LambdaError> {
         ));
     };
     let mut m = Members::default();
-    for member in contract()
-        .members
-        .iter()
-        .filter(|m| m.location == crate::contract::Location::Body)
-    {
+    for member in contract().members.iter().filter(|m| m.location == crate::contract::Location::Body) {
         let v = match map.get(member.name) {
             None | Some(Value::Null) => continue,
             Some(v) => v,
@@ -119,9 +114,7 @@ pub fn decode(body: &Body) -> Result<Members, LambdaError> {
             )
         };
         match member.ty {
-            MemberType::Boolean => {
-                m.invoked_via_function_url = Some(v.as_bool().ok_or_else(wrong)?)
-            }
+            MemberType::Boolean => m.invoked_via_function_url = Some(v.as_bool().ok_or_else(wrong)?),
             MemberType::String => {
                 let s = Some(v.as_str().ok_or_else(wrong)?.to_string());
                 match member.name {
@@ -173,10 +166,7 @@ mod tests {
     #[test]
     fn malformed_and_mistyped_bodies() {
         let e = decode(&Body::Raw(b"{\"StatementId\":".to_vec())).unwrap_err();
-        assert_eq!(
-            (e.kind, e.rule),
-            (ErrorKind::InvalidRequestContent, Rule::MalformedBody)
-        );
+        assert_eq!((e.kind, e.rule), (ErrorKind::InvalidRequestContent, Rule::MalformedBody));
         let e = decode(&Body::Json(json!([1]))).unwrap_err();
         assert_eq!(e.rule, Rule::MalformedBody);
         let e = decode(&Body::Json(json!({"StatementId": 5}))).unwrap_err();

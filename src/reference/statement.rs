@@ -44,10 +44,7 @@ fn condition(m: &Members) -> Map<String, Value> {
         condition.insert("ArnLike".into(), json!({ "AWS:SourceArn": arn }));
     }
     if m.invoked_via_function_url == Some(true) {
-        condition.insert(
-            "Bool".into(),
-            json!({ "lambda:InvokedViaFunctionUrl": "true" }),
-        );
+        condition.insert("Bool".into(), json!({ "lambda:InvokedViaFunctionUrl": "true" }));
     }
     condition
 }
@@ -98,22 +95,8 @@ mod tests {
         let s = build(&m, json!("*"), "r");
         let keys: Vec<&String> = s["Condition"].as_object().unwrap().keys().collect();
         assert_eq!(keys, ["StringEquals", "ArnLike"]);
-        let inner: Vec<&String> = s["Condition"]["StringEquals"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .collect();
-        assert_eq!(
-            inner,
-            [
-                "AWS:SourceAccount",
-                "lambda:FunctionUrlAuthType",
-                "aws:PrincipalOrgID"
-            ]
-        );
-        assert_eq!(
-            s["Condition"]["ArnLike"]["AWS:SourceArn"],
-            "arn:aws:s3:::b/*"
-        );
+        let inner: Vec<&String> = s["Condition"]["StringEquals"].as_object().unwrap().keys().collect();
+        assert_eq!(inner, ["AWS:SourceAccount", "lambda:FunctionUrlAuthType", "aws:PrincipalOrgID"]);
+        assert_eq!(s["Condition"]["ArnLike"]["AWS:SourceArn"], "arn:aws:s3:::b/*");
     }
 }

@@ -27,9 +27,7 @@ pub fn member_violations(member: &Member, value: Seen<'_>, unit: LengthUnit) -> 
         Seen::Str(v) => v,
     };
     let entry = |constraint: String| {
-        format!(
-            "Value '{value}' at '{name}' failed to satisfy constraint: Member must {constraint}"
-        )
+        format!("Value '{value}' at '{name}' failed to satisfy constraint: Member must {constraint}")
     };
     let mut out = Vec::new();
     let len = unit.count(value);
@@ -72,10 +70,7 @@ pub fn validation_error(entries: Vec<String>) -> Option<LambdaError> {
     Some(LambdaError::new(
         ErrorKind::Validation,
         Rule::Validation,
-        format!(
-            "{n} validation error{plural} detected: {}",
-            entries.join("; ")
-        ),
+        format!("{n} validation error{plural} detected: {}", entries.join("; ")),
     ))
 }
 

@@ -42,16 +42,10 @@ impl Reference {
                 name,
                 alias,
                 version,
-            } => ok(
-                201,
-                alias_json(alias, &self.create_alias(name, alias, version)?),
-                Rule::Ok,
-            ),
-            Operation::GetAlias { name, alias } => ok(
-                200,
-                alias_json(alias, &self.get_alias(name, alias)?),
-                Rule::Ok,
-            ),
+            } => ok(201, alias_json(alias, &self.create_alias(name, alias, version)?), Rule::Ok),
+            Operation::GetAlias { name, alias } => {
+                ok(200, alias_json(alias, &self.get_alias(name, alias)?), Rule::Ok)
+            }
             Operation::AddPermission(req) => {
                 let added = self.add_permission(req)?;
                 with_rule(Response::json(201, added.body()), Rule::Created)
@@ -61,11 +55,7 @@ impl Reference {
                 qualifier,
             } => {
                 let p = self.get_policy(function_name, qualifier.as_deref())?;
-                ok(
-                    200,
-                    json!({"Policy": p.policy, "RevisionId": p.revision_id}),
-                    Rule::Ok,
-                )
+                ok(200, json!({"Policy": p.policy, "RevisionId": p.revision_id}), Rule::Ok)
             }
             Operation::RemovePermission {
                 function_name,

@@ -59,12 +59,7 @@ pub fn case_block(r: &CaseResult) -> String {
             .as_deref()
             .map(|q| format!(" ?Qualifier={q}"))
             .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "  request: {}{q} {}",
-            s.function_name,
-            clip(&s.body, 160)
-        );
+        let _ = writeln!(out, "  request: {}{q} {}", s.function_name, clip(&s.body, 160));
     }
     out
 }

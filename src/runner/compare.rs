@@ -5,9 +5,7 @@ use crate::target::Observed;
 use serde::Serialize;
 
 /// How much of an answer must agree.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, clap::ValueEnum, Serialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Compare {
     /// The HTTP status only.
@@ -176,10 +174,7 @@ mod tests {
             body_excerpt: "x".into(),
             ..Observed::default()
         };
-        assert!(
-            compare(&e, &a, Compare::Message).is_empty(),
-            "key order ignored"
-        );
+        assert!(compare(&e, &a, Compare::Message).is_empty(), "key order ignored");
         let d = compare(&e, &a, Compare::Exact);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].field, "statement-bytes");

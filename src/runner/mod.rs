@@ -117,13 +117,7 @@ pub fn run_case(target: &dyn Target, case: &Case, mode: Compare) -> CaseResult {
             return result;
         }
     };
-    let outcome = execute(
-        session.as_mut(),
-        target.placeholders(),
-        case,
-        mode,
-        &mut result,
-    );
+    let outcome = execute(session.as_mut(), target.placeholders(), case, mode, &mut result);
     session.finish();
     if let Err(failure) = outcome {
         let (verdict, detail) = match failure {
@@ -163,20 +157,13 @@ fn execute(
         .chain(qualifier.as_ref())
         .any(|s| case::needs_current_revision(s))
     {
-        vars.current_revision = Some(current_revision(
-            session,
-            &function_name,
-            qualifier.as_deref(),
-        )?);
+        vars.current_revision = Some(current_revision(session, &function_name, qualifier.as_deref())?);
         function_name = vars.apply(&function_name);
         qualifier = qualifier.map(|q| vars.apply(&q));
     }
     let body = match &case.request.body {
         Some(v) => Body::Json(vars.apply_json(v)),
-        None => Body::Raw(
-            vars.apply(case.request.raw_body.as_deref().unwrap_or_default())
-                .into_bytes(),
-        ),
+        None => Body::Raw(vars.apply(case.request.raw_body.as_deref().unwrap_or_default()).into_bytes()),
     };
     let mut expected = Expect {
         message_like: case.expect.message_like.as_deref().map(|m| vars.apply(m)),
@@ -187,12 +174,11 @@ fn execute(
     if let Some(mut fref) = FunctionRef::parse(&function_name) {
         let renamed = session.function_name(&fref.name);
         if renamed != fref.name {
-            let (from, to) = (
-                format!(":function:{}", fref.name),
-                format!(":function:{renamed}"),
-            );
+            let (from, to) = (format!(":function:{}", fref.name), format!(":function:{renamed}"));
             expected.message_like = expected.message_like.map(|m| m.replace(&from, &to));
-            expected.statement = expected.statement.map(|s| rename_in_json(&s, &from, &to));
+            expected.statement = expected
+                .statement
+                .map(|s| rename_in_json(&s, &from, &to));
             fref.name = renamed;
             function_name = fref.to_string();
         }
@@ -254,24 +240,12 @@ fn setup_call(session: &mut dyn Session, op: Operation, status: u16) -> Result<R
 fn provision(session: &mut dyn Session, vars: &Placeholders, case: &Case) -> Result<(), Failure> {
     for f in &case.given.functions {
         let name = session.function_name(&f.name);
-        setup_call(
-            session,
-            Operation::CreateFunction { name: name.clone() },
-            201,
-        )?;
+        setup_call(session, Operation::CreateFunction { name: name.clone() }, 201)?;
         for wanted in &f.versions {
-            let r = setup_call(
-                session,
-                Operation::PublishVersion { name: name.clone() },
-                201,
-            )?;
+            let r = setup_call(session, Operation::PublishVersion { name: name.clone() }, 201)?;
             let got = serde_json::from_slice::<serde_json::Value>(&r.body)
                 .ok()
-                .and_then(|v| {
-                    v.get("Version")
-                        .and_then(|v| v.as_str())
-                        .map(str::to_string)
-                });
+                .and_then(|v| v.get("Version").and_then(|v| v.as_str()).map(str::to_string));
             if got.as_deref() != Some(wanted.as_str()) {
                 return Err(Failure::Setup(format!(
                     "PublishVersion of {} gave version {} where the case lists {wanted}",
@@ -337,9 +311,13 @@ fn current_revision(
     }
     let is_version = |q: &str| q.bytes().all(|b| b.is_ascii_digit()) || q.starts_with('$');
     let (response, container) = match qualifier {
-        Some(q) if !is_version(&q) => {
-            (session.send(&Operation::GetAlias { name, alias: q })?, None)
-        }
+        Some(q) if !is_version(&q) => (
+            session.send(&Operation::GetAlias {
+                name,
+                alias: q,
+            })?,
+            None,
+        ),
         q => (
             session.send(&Operation::GetFunction { name, qualifier: q })?,
             Some("Configuration"),

@@ -110,19 +110,12 @@ mod tests {
     fn error_type_sources_in_order() {
         let o = observe(&resp(
             404,
-            &[(
-                "X-Amzn-ErrorType",
-                "ResourceNotFoundException:http://internal.amazon.com/coral/",
-            )],
+            &[("X-Amzn-ErrorType", "ResourceNotFoundException:http://internal.amazon.com/coral/")],
             r#"{"Type":"User","Message":"gone"}"#,
         ));
         assert_eq!(o.error_type.as_deref(), Some("ResourceNotFoundException"));
         assert_eq!(o.message.as_deref(), Some("gone"));
-        let o = observe(&resp(
-            400,
-            &[],
-            r#"{"__type":"com.amazon#ValidationException","message":"m"}"#,
-        ));
+        let o = observe(&resp(400, &[], r#"{"__type":"com.amazon#ValidationException","message":"m"}"#));
         assert_eq!(o.error_type.as_deref(), Some("ValidationException"));
         let o = observe(&resp(400, &[], r#"{"code":"X"}"#));
         assert_eq!(o.error_type.as_deref(), Some("X"));
@@ -137,11 +130,7 @@ mod tests {
         assert!(o.body_problem.unwrap().contains("not JSON"));
         let o = observe(&resp(201, &[], r#"{"Statement":"{"}"#));
         assert!(o.body_problem.unwrap().contains("Statement is not JSON"));
-        let o = observe(&Response {
-            status: 500,
-            headers: vec![],
-            body: vec![0xff, 0xfe],
-        });
+        let o = observe(&Response { status: 500, headers: vec![], body: vec![0xff, 0xfe] });
         assert_eq!(o.error_type, None);
         assert!(o.body_problem.is_some());
     }

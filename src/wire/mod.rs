@@ -104,8 +104,7 @@ impl Operation {
 
     /// The HTTP request that performs this operation.
     pub fn to_http(&self) -> HttpRequest {
-        let fpath =
-            |name: &str, rest: &str| format!("{API_PREFIX}/{}{rest}", encode_component(name));
+        let fpath = |name: &str, rest: &str| format!("{API_PREFIX}/{}{rest}", encode_component(name));
         let qualifier = |q: &Option<String>| {
             q.iter()
                 .map(|q| ("Qualifier".to_string(), q.clone()))
@@ -118,15 +117,14 @@ impl Operation {
                 Vec::new(),
                 create_function_body(name),
             ),
-            Operation::GetFunction { name, qualifier: q } => {
-                ("GET", fpath(name, ""), qualifier(q), Vec::new())
-            }
-            Operation::DeleteFunction { name } => {
-                ("DELETE", fpath(name, ""), Vec::new(), Vec::new())
-            }
-            Operation::PublishVersion { name } => {
-                ("POST", fpath(name, "/versions"), Vec::new(), b"{}".to_vec())
-            }
+            Operation::GetFunction { name, qualifier: q } => ("GET", fpath(name, ""), qualifier(q), Vec::new()),
+            Operation::DeleteFunction { name } => ("DELETE", fpath(name, ""), Vec::new(), Vec::new()),
+            Operation::PublishVersion { name } => (
+                "POST",
+                fpath(name, "/versions"),
+                Vec::new(),
+                b"{}".to_vec(),
+            ),
             Operation::CreateAlias {
                 name,
                 alias,
@@ -154,12 +152,7 @@ impl Operation {
             Operation::GetPolicy {
                 function_name,
                 qualifier: q,
-            } => (
-                "GET",
-                fpath(function_name, "/policy"),
-                qualifier(q),
-                Vec::new(),
-            ),
+            } => ("GET", fpath(function_name, "/policy"), qualifier(q), Vec::new()),
             Operation::RemovePermission {
                 function_name,
                 statement_id,
@@ -172,10 +165,7 @@ impl Operation {
                 }
                 (
                     "DELETE",
-                    fpath(
-                        function_name,
-                        &format!("/policy/{}", encode_component(statement_id)),
-                    ),
+                    fpath(function_name, &format!("/policy/{}", encode_component(statement_id))),
                     query,
                     Vec::new(),
                 )
