@@ -1,7 +1,7 @@
 //! addperm: a test-fixture, differential-testing and fuzzing harness for the AWS Lambda
 //! `AddPermission` API.
 //!
-//! The pipeline: [`contract`] (what the API accepts, with provenance) -> `generate` (cases from
+//! The pipeline: [`contract`] (what the API accepts, with provenance) -> [`generate`] (cases from
 //! the contract) -> [`reference`] (the oracle: answers like AWS) -> `target` (any
 //! implementation, in-process or over HTTP) -> `runner` (run cases, compare) -> `report`.
 //!
@@ -11,6 +11,7 @@
 pub mod case;
 pub mod conformance;
 pub mod contract;
+pub mod generate;
 pub mod reference;
 pub mod report;
 pub mod runner;

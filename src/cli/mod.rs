@@ -6,6 +6,7 @@ mod check;
 mod contract;
 mod diff;
 mod faults;
+mod gen;
 mod openapi;
 mod progress;
 mod replay;
@@ -45,6 +46,8 @@ enum Command {
     Diff(diff::Args),
     /// Serve the reference over HTTP as a Lambda emulator (one shared state, random RevisionIds).
     Serve(serve::Args),
+    /// Generate cases (JSON Lines) from the contract, their answers from the reference.
+    Gen(gen::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -57,5 +60,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Replay(a) => replay::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Gen(a) => gen::run(a),
     }
 }
