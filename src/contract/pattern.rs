@@ -84,7 +84,12 @@ pub fn translate(java: &str) -> Result<String, TranslateError> {
     let mut out = String::with_capacity(java.len() * 2);
     let mut chars = java.chars().peekable();
     let mut in_class = false;
+    // Whether the previous token was a quantifier (`?`, `*`, `+`, `{n,m}`), and whether a counted
+    // repetition `{...}` is open.
+    let mut after_quantifier = false;
+    let mut in_counted = false;
     while let Some(c) = chars.next() {
+        let was_after_quantifier = std::mem::take(&mut after_quantifier);
         match c {
             '\\' => {
                 let Some(e) = chars.next() else {
@@ -92,21 +97,27 @@ pub fn translate(java: &str) -> Result<String, TranslateError> {
                 };
                 match (e, in_class) {
                     ('d', false) => out.push_str("[0-9]"),
-                    ('d', true) => out.push_str("0-9"),
+                    // Inside a class a shorthand becomes a nested class: Java reads a `-` after
+                    // `\d` as a literal, and so does Rust after `[0-9]`, but not after `0-9`.
+                    ('d', true) => out.push_str("[0-9]"),
                     ('D', false) => out.push_str("[^0-9]"),
                     ('s', false) => {
                         out.push('[');
                         out.push_str(JAVA_SPACE);
                         out.push(']');
                     }
-                    ('s', true) => out.push_str(JAVA_SPACE),
+                    ('s', true) => {
+                        out.push('[');
+                        out.push_str(JAVA_SPACE);
+                        out.push(']');
+                    }
                     ('S', false) => {
                         out.push_str("[^");
                         out.push_str(JAVA_SPACE);
                         out.push(']');
                     }
                     ('w', false) => out.push_str("[a-zA-Z0-9_]"),
-                    ('w', true) => out.push_str("a-zA-Z0-9_"),
+                    ('w', true) => out.push_str("[a-zA-Z0-9_]"),
                     ('W', false) => out.push_str("[^a-zA-Z0-9_]"),
                     ('D' | 'S' | 'W', true) => {
                         return Err(err("negated shorthand class inside a character class"))
@@ -117,10 +128,14 @@ pub fn translate(java: &str) -> Result<String, TranslateError> {
                     (e, _) if e.is_ascii_alphanumeric() && !"tnrfaex0".contains(e) => {
                         return Err(err(&format!("unsupported escape \\{e}")))
                     }
-                    (e, _) => {
+                    ('t' | 'n' | 'r' | 'f' | 'a' | 'e' | 'x' | '0', _) => {
                         out.push('\\');
                         out.push(e);
                     }
+                    // Any other escaped character is a literal in Java. Rust gives some escapes
+                    // a meaning of their own (`\<` and `\>` are word boundaries) and rejects
+                    // others (`\é`), so write the literal the way Rust reads it.
+                    (e, _) => out.push_str(&regex::escape(e.encode_utf8(&mut [0; 4]))),
                 }
             }
             '[' if !in_class => {
@@ -141,6 +156,47 @@ pub fn translate(java: &str) -> Result<String, TranslateError> {
                 out.push(']');
             }
             '.' if !in_class => out.push_str(JAVA_DOT),
+            // Rust's class set operators: `&&` is an intersection in both languages but with
+            // other corner cases, `--` a difference only in Rust (Java reads a range), `~~` a
+            // symmetric difference only in Rust (Java reads two `~`).
+            '&' | '-' if in_class && chars.peek() == Some(&c) => {
+                return Err(err(&format!("{c}{c} inside a character class")))
+            }
+            '&' | '~' if in_class => {
+                out.push('\\');
+                out.push(c);
+            }
+            // Java's `$` also matches before a final line terminator, Rust's only at the end: the
+            // same under whole-value matching only when nothing follows it.
+            '$' if !in_class && chars.clone().any(|n| n != ')') => {
+                return Err(err("'$' before the end of the pattern"))
+            }
+            // `X*+` is possessive in Java; Rust reads it as `(X*)+`.
+            '+' if !in_class && was_after_quantifier => return Err(err("possessive quantifier")),
+            '?' | '*' | '+' if !in_class => {
+                // `?` after a quantifier makes it lazy: same meaning in Rust.
+                after_quantifier = !(c == '?' && was_after_quantifier);
+                out.push(c);
+            }
+            '{' if !in_class => {
+                in_counted = true;
+                out.push(c);
+            }
+            '}' if !in_class && in_counted => {
+                in_counted = false;
+                after_quantifier = true;
+                out.push(c);
+            }
+            // Only non-capturing groups: inline flags mean other things in Rust (`(?i)` folds
+            // Unicode case, `(?U)` swaps greediness), look-around and atomic groups do not exist.
+            '(' if !in_class && chars.peek() == Some(&'?') => {
+                let mut ahead = chars.clone();
+                ahead.next();
+                if ahead.next() != Some(':') {
+                    return Err(err("'(?' construct other than a non-capturing group"));
+                }
+                out.push(c);
+            }
             _ => out.push(c),
         }
     }
@@ -205,6 +261,56 @@ mod tests {
         assert!(!p.matches("role/x"));
         assert!(p.matches("a_b+c=d,e.f@g-h"));
         assert!(!p.matches("é"));
+    }
+
+    #[test]
+    fn escaped_punctuation_is_literal() {
+        // Rust reads `\<` and `\>` as word boundaries; Java as `<` and `>` (found by aws_regex).
+        let p = AwsPattern::new(r"\>{2}|\<a\>");
+        assert!(p.matches(">>"));
+        assert!(p.matches("<a>"));
+        assert!(!p.matches("a"));
+        assert!(AwsPattern::new(r"[\<\>]\é").matches(">é"));
+    }
+
+    #[test]
+    fn dash_after_a_shorthand_in_a_class_is_literal() {
+        // Java: `[\s-z]` is white space, `-` and `z`; a bare expansion made `\r-z` a range.
+        let p = AwsPattern::new(r"[\s-z]+");
+        assert!(p.matches(" -z"));
+        assert!(!p.matches("a"));
+        let p = AwsPattern::new(r"[\w-~]");
+        assert!(p.matches("~") && p.matches("-"));
+        assert!(!p.matches("`"), "not a range from '_' to '~'");
+        assert!(AwsPattern::new(r"[\d-z]").matches("-"));
+    }
+
+    #[test]
+    fn class_set_operators_are_literal_or_refused() {
+        let p = AwsPattern::new("[a~~&]+");
+        assert!(p.matches("a~&"));
+        assert!(translate("[a-z&&b]").is_err());
+        assert!(translate("[+--]").is_err());
+    }
+
+    #[test]
+    fn dollar_is_only_accepted_at_the_end() {
+        assert!(AwsPattern::new("^o-[a-z0-9]{10,32}$").matches("o-abcdefghij"));
+        assert!(AwsPattern::new("(a$)").matches("a"));
+        assert!(AwsPattern::new("[$]a").matches("$a"));
+        // Java matches "a\n" with `a$\n` (`$` before a final terminator); Rust's `$` cannot.
+        assert!(translate(r"a$\n").is_err());
+    }
+
+    #[test]
+    fn possessive_quantifiers_and_inline_flags_are_refused() {
+        // Java `.{0,2}+=` cannot match "=" (the possessive `.` keeps it); Rust's `(.{0,2})+=` can.
+        for p in [".{0,2}+=", "a*+a", "a++", "a?+", "(?i)a", "(?=a)a", "(?>a)"] {
+            assert!(translate(p).is_err(), "{p}");
+        }
+        let p = AwsPattern::new("a*?b+?c??(?:d){1,2}?");
+        assert!(p.matches("aabbcdd"));
+        assert!(AwsPattern::new(r"a+\+[+]").matches("aa++"));
     }
 
     #[test]

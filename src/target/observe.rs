@@ -61,15 +61,16 @@ pub fn observe(resp: &Response) -> Observed {
     };
     let success = (200..300).contains(&resp.status);
     if !success {
+        // A blank value names no error type: the next source is read instead.
+        let named = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
         o.error_type = resp
             .header("x-amzn-errortype")
-            .map(|h| h.split(':').next().unwrap_or_default().trim().to_string())
-            .filter(|s| !s.is_empty())
+            .and_then(|h| named(h.split(':').next().unwrap_or_default()))
             .or_else(|| {
-                field("__type").map(|t| t.rsplit('#').next().unwrap_or_default().to_string())
+                field("__type").and_then(|t| named(t.rsplit('#').next().unwrap_or_default()))
             })
-            .or_else(|| field("Type"))
-            .or_else(|| field("code"));
+            .or_else(|| field("Type").and_then(|t| named(&t)))
+            .or_else(|| field("code").and_then(|t| named(&t)));
         o.message = field("message").or_else(|| field("Message"));
     } else if resp.status == 201 || field("Statement").is_some() {
         match field("Statement") {
@@ -126,6 +127,21 @@ mod tests {
         assert_eq!(o.error_type.as_deref(), Some("ValidationException"));
         let o = observe(&resp(400, &[], r#"{"code":"X"}"#));
         assert_eq!(o.error_type.as_deref(), Some("X"));
+    }
+
+    #[test]
+    fn a_blank_error_type_is_no_error_type() {
+        // Found by the target_response fuzz target: `{"__type":""}` gave Some("").
+        let o = observe(&resp(503, &[], r#"{"__type":""}"#));
+        assert_eq!(o.error_type, None);
+        let o = observe(&resp(400, &[], r#"{"__type":"ns#","Type":" ","code":"X"}"#));
+        assert_eq!(o.error_type.as_deref(), Some("X"));
+        let o = observe(&resp(
+            400,
+            &[("x-amzn-errortype", " :x")],
+            r#"{"__type":"a#B "}"#,
+        ));
+        assert_eq!(o.error_type.as_deref(), Some("B"));
     }
 
     #[test]
