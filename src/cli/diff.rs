@@ -59,11 +59,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let on_a = run_on("a", a.as_ref());
     let on_b = run_on("b", b.as_ref());
-    let (a_vars, b_vars) = (a.placeholders(), b.placeholders());
     let pairs: Vec<_> = cases
         .iter()
         .zip(on_a.iter().zip(&on_b))
-        .map(|(case, (x, y))| compare_pair(case, (x, &a_vars), (y, &b_vars), args.compare))
+        .map(|(case, (x, y))| compare_pair(case, x, y, args.compare))
         .collect();
     let (a_label, b_label) = (format!("a: {}", a.name()), format!("b: {}", b.name()));
     let (a_base, b_base) = (report::base_url(a.as_ref()), report::base_url(b.as_ref()));

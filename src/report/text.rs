@@ -367,6 +367,7 @@ mod tests {
                 function_name: "f".into(),
                 qualifier: None,
                 body: "{}".into(),
+                sent_function_name: None,
             }),
         }
     }
