@@ -134,13 +134,38 @@ pub fn case_id(kind: Kind, seed: u64, n: usize) -> String {
     format!("gen-{}-{seed}-{n}", kind.name())
 }
 
-/// The draft strategy of a sampled kind; `None` for the table and the mix.
-fn strategy(kind: Kind) -> Option<BoxedStrategy<Draft>> {
+/// The value tree of a sampled case: drafts, or `None` where the kind's filter rejects a value.
+pub type CandidateTree = Box<dyn ValueTree<Value = Option<Draft>>>;
+
+/// A sampled kind's strategy before its filter (`None` where the kind's `drafts()` rejects a
+/// value), and the filter's reason; `None` for the table and the mix.
+fn candidates(kind: Kind) -> Option<(BoxedStrategy<Option<Draft>>, &'static str)> {
     match kind {
-        Kind::Valid => Some(valid::drafts().boxed()),
-        Kind::Invalid => Some(invalid::drafts().boxed()),
-        Kind::Sequence => Some(sequence::drafts().boxed()),
+        Kind::Valid => Some((valid::drafts().prop_map(Some).boxed(), "")),
+        Kind::Invalid => Some((invalid::candidates().boxed(), invalid::WHY_NONE)),
+        Kind::Sequence => Some((sequence::candidates().boxed(), sequence::WHY_NONE)),
         Kind::Boundary | Kind::All => None,
+    }
+}
+
+/// A tree of candidates and its current value, a draft: what `drafts().new_tree()` draws (it
+/// rejects and redraws exactly so, using the RNG alike), but without the filter, whose trees
+/// panic when shrinking cannot step back to an accepted value.
+fn draw_tree(kind: Kind, runner: &mut TestRunner) -> Result<(CandidateTree, Draft), GenerateError> {
+    let failed = |reason: proptest::test_runner::Reason| GenerateError::Strategy {
+        kind: kind.name(),
+        reason: reason.to_string(),
+    };
+    let (strategy, why_none) = candidates(kind).ok_or_else(|| GenerateError::Strategy {
+        kind: kind.name(),
+        reason: "table rows are not drawn from a strategy".into(),
+    })?;
+    loop {
+        let tree = strategy.new_tree(runner).map_err(failed)?;
+        if let Some(draft) = tree.current() {
+            return Ok((tree, draft));
+        }
+        runner.reject_local(why_none).map_err(failed)?;
     }
 }
 
@@ -156,20 +181,18 @@ pub struct Origin {
 }
 
 impl Origin {
-    /// The case's value tree, drawn again: `current()` is the draft the case was finished
-    /// from, and `simplify`/`complicate` walk towards simpler drafts of the same strategy.
-    pub fn tree(&self) -> Result<Box<dyn ValueTree<Value = Draft>>, GenerateError> {
-        let strategy = strategy(self.kind).ok_or(GenerateError::Strategy {
-            kind: self.kind.name(),
-            reason: "table rows are not drawn from a strategy".into(),
-        })?;
+    /// The kind the case was sampled from.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The case's value tree, drawn again, and the draft the case was finished from (its
+    /// current value). `simplify`/`complicate` walk towards simpler values of the same
+    /// strategy, `None` where the kind's filter would reject one. Simplify before taking
+    /// `current()` again: a sequence tree allows one look before its first simplification.
+    pub fn tree(&self) -> Result<(CandidateTree, Draft), GenerateError> {
         let mut runner = TestRunner::new_with_rng(config(), self.rng.clone());
-        strategy
-            .new_tree(&mut runner)
-            .map_err(|reason| GenerateError::Strategy {
-                kind: self.kind.name(),
-                reason: reason.to_string(),
-            })
+        draw_tree(self.kind, &mut runner)
     }
 }
 
@@ -182,29 +205,20 @@ pub struct Drawn {
 }
 
 fn sample(kind: Kind, count: usize, seed: u64) -> Result<Vec<Drawn>, GenerateError> {
-    let Some(strategy) = strategy(kind) else {
-        return Ok(Vec::new());
-    };
     let mut runner = runner(kind, seed);
-    (0..count)
-        .map(|n| {
-            let origin = Origin {
-                kind,
-                rng: runner.rng().clone(),
-            };
-            let tree =
-                strategy
-                    .new_tree(&mut runner)
-                    .map_err(|reason| GenerateError::Strategy {
-                        kind: kind.name(),
-                        reason: reason.to_string(),
-                    })?;
-            Ok(Drawn {
-                generated: tree.current().finish(case_id(kind, seed, n)),
-                origin: Some(origin),
-            })
-        })
-        .collect()
+    let mut drawn = Vec::with_capacity(count);
+    for n in 0..count {
+        let origin = Origin {
+            kind,
+            rng: runner.rng().clone(),
+        };
+        let (_, draft) = draw_tree(kind, &mut runner)?;
+        drawn.push(Drawn {
+            generated: draft.finish(case_id(kind, seed, n)),
+            origin: Some(origin),
+        });
+    }
+    Ok(drawn)
 }
 
 /// Generates and verifies the cases of `kind`.

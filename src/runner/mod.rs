@@ -14,6 +14,7 @@ pub use shard::Shard;
 use crate::case::{self, Case, Expect, Placeholders};
 use crate::contract::FunctionRef;
 use crate::reference::{AddPermissionRequest, Body};
+use crate::shrink::ShrinkNote;
 use crate::target::{observe, Observed, Session, Target, TargetError};
 use crate::wire::{Operation, Response};
 use serde::Serialize;
@@ -73,6 +74,8 @@ pub struct CaseResult {
     /// Why setup failed or the target gave no answer.
     pub detail: Option<String>,
     pub sent: Option<SentRequest>,
+    /// For a failing generated case: how it was shrunk (`None` for every other result).
+    pub shrunk: Option<ShrinkNote>,
 }
 
 /// Options of a run.
@@ -126,6 +129,7 @@ pub fn run_case(target: &dyn Target, case: &Case, mode: Compare) -> CaseResult {
         differences: Vec::new(),
         detail: None,
         sent: None,
+        shrunk: None,
     };
     let mut session = match target.session() {
         Ok(s) => s,

@@ -3,6 +3,7 @@
 
 use super::{CaseResult, Compare, Difference};
 use crate::case::Case;
+use crate::shrink::ShrinkNote;
 use crate::target::Observed;
 
 /// How a case went on two targets.
@@ -28,6 +29,8 @@ pub struct PairResult {
     /// The case's result on A, its answer read with the case's function names.
     pub a: CaseResult,
     pub b: CaseResult,
+    /// For a generated case whose answers differ: how it was shrunk.
+    pub shrunk: Option<ShrinkNote>,
 }
 
 /// Every difference between answer `a` and answer `b` at strictness `mode`, field by field as
@@ -127,6 +130,7 @@ pub fn compare_pair(case: &Case, a: &CaseResult, b: &CaseResult, mode: Compare) 
         differences,
         a: a.clone(),
         b: b.clone(),
+        shrunk: None,
     }
 }
 
@@ -157,6 +161,7 @@ mod tests {
                 body: "{}".into(),
                 sent_function_name: None,
             }),
+            shrunk: None,
         }
     }
 
