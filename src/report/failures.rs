@@ -2,8 +2,8 @@
 //! (`addperm replay`).
 //!
 //! Each failing case is written to a file of its own, `DIR/<id>.jsonl`: a valid case file that
-//! holds the original case (original function names, placeholders unresolved) after one `//`
-//! comment line saying how it failed. One file per case lets a finding be kept as a regression
+//! holds the original case (original function names, placeholders unresolved; a failing
+//! generated case in its shrunk form) after one `//` comment line saying how it failed. One file per case lets a finding be kept as a regression
 //! fixture, or deleted once fixed, by itself. A directory is never emptied: a later run
 //! overwrites the files of the cases that fail again and leaves the others.
 
