@@ -137,35 +137,50 @@ pub fn case_id(kind: Kind, seed: u64, n: usize) -> String {
 /// The value tree of a sampled case: drafts, or `None` where the kind's filter rejects a value.
 pub type CandidateTree = Box<dyn ValueTree<Value = Option<Draft>>>;
 
-/// A sampled kind's strategy before its filter (`None` where the kind's `drafts()` rejects a
-/// value), and the filter's reason; `None` for the table and the mix.
-fn candidates(kind: Kind) -> Option<(BoxedStrategy<Option<Draft>>, &'static str)> {
-    match kind {
-        Kind::Valid => Some((valid::drafts().prop_map(Some).boxed(), "")),
-        Kind::Invalid => Some((invalid::candidates().boxed(), invalid::WHY_NONE)),
-        Kind::Sequence => Some((sequence::candidates().boxed(), sequence::WHY_NONE)),
-        Kind::Boundary | Kind::All => None,
-    }
+/// A sampled kind's strategy before its filter: `None` where the kind's `drafts()` rejects a
+/// value, for the reason given.
+struct Candidates {
+    kind: Kind,
+    strategy: BoxedStrategy<Option<Draft>>,
+    why_none: &'static str,
 }
 
-/// A tree of candidates and its current value, a draft: what `drafts().new_tree()` draws (it
-/// rejects and redraws exactly so, using the RNG alike), but without the filter, whose trees
-/// panic when shrinking cannot step back to an accepted value.
-fn draw_tree(kind: Kind, runner: &mut TestRunner) -> Result<(CandidateTree, Draft), GenerateError> {
-    let failed = |reason: proptest::test_runner::Reason| GenerateError::Strategy {
-        kind: kind.name(),
-        reason: reason.to_string(),
-    };
-    let (strategy, why_none) = candidates(kind).ok_or_else(|| GenerateError::Strategy {
-        kind: kind.name(),
-        reason: "table rows are not drawn from a strategy".into(),
-    })?;
-    loop {
-        let tree = strategy.new_tree(runner).map_err(failed)?;
-        if let Some(draft) = tree.current() {
-            return Ok((tree, draft));
+impl Candidates {
+    /// The candidates of `kind`; an error for the table and the mix, which are not sampled.
+    fn of(kind: Kind) -> Result<Candidates, GenerateError> {
+        let (strategy, why_none) = match kind {
+            Kind::Valid => (valid::drafts().prop_map(Some).boxed(), "always a draft"),
+            Kind::Invalid => (invalid::candidates().boxed(), invalid::WHY_NONE),
+            Kind::Sequence => (sequence::candidates().boxed(), sequence::WHY_NONE),
+            Kind::Boundary | Kind::All => {
+                return Err(GenerateError::Strategy {
+                    kind: kind.name(),
+                    reason: "table rows are not drawn from a strategy".into(),
+                })
+            }
+        };
+        Ok(Candidates {
+            kind,
+            strategy,
+            why_none,
+        })
+    }
+
+    /// A tree of candidates and its current value, a draft: what `drafts().new_tree()` draws
+    /// (it rejects and redraws exactly so, using the RNG alike), but without the filter, whose
+    /// trees panic when shrinking cannot step back to an accepted value.
+    fn draw(&self, runner: &mut TestRunner) -> Result<(CandidateTree, Draft), GenerateError> {
+        let failed = |reason: proptest::test_runner::Reason| GenerateError::Strategy {
+            kind: self.kind.name(),
+            reason: reason.to_string(),
+        };
+        loop {
+            let tree = self.strategy.new_tree(runner).map_err(failed)?;
+            if let Some(draft) = tree.current() {
+                return Ok((tree, draft));
+            }
+            runner.reject_local(self.why_none).map_err(failed)?;
         }
-        runner.reject_local(why_none).map_err(failed)?;
     }
 }
 
@@ -192,7 +207,7 @@ impl Origin {
     /// `current()` again: a sequence tree allows one look before its first simplification.
     pub fn tree(&self) -> Result<(CandidateTree, Draft), GenerateError> {
         let mut runner = TestRunner::new_with_rng(config(), self.rng.clone());
-        draw_tree(self.kind, &mut runner)
+        Candidates::of(self.kind)?.draw(&mut runner)
     }
 }
 
@@ -205,6 +220,7 @@ pub struct Drawn {
 }
 
 fn sample(kind: Kind, count: usize, seed: u64) -> Result<Vec<Drawn>, GenerateError> {
+    let candidates = Candidates::of(kind)?;
     let mut runner = runner(kind, seed);
     let mut drawn = Vec::with_capacity(count);
     for n in 0..count {
@@ -212,7 +228,7 @@ fn sample(kind: Kind, count: usize, seed: u64) -> Result<Vec<Drawn>, GenerateErr
             kind,
             rng: runner.rng().clone(),
         };
-        let (_, draft) = draw_tree(kind, &mut runner)?;
+        let (_, draft) = candidates.draw(&mut runner)?;
         drawn.push(Drawn {
             generated: draft.finish(case_id(kind, seed, n)),
             origin: Some(origin),
