@@ -24,7 +24,7 @@
 
 use crate::case::Case;
 use crate::report::{base_url, text_report};
-use crate::runner::{self, observed_with_case_names, CaseResult, Compare, RunOptions, Summary};
+use crate::runner::{self, CaseResult, Compare, RunOptions, Summary};
 use crate::target::Target;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -69,7 +69,6 @@ impl Conformance<'_> {
         let results = runner::run(self.target, &self.cases, &self.options, &|_| {});
         ConformanceRun {
             base_url: base_url(self.target),
-            placeholders: self.target.placeholders(),
             cases: self.cases,
             results,
         }
@@ -83,7 +82,6 @@ pub struct ConformanceRun {
     /// One per case, in case order.
     pub results: Vec<CaseResult>,
     base_url: String,
-    placeholders: crate::case::Placeholders,
 }
 
 impl ConformanceRun {
@@ -106,16 +104,12 @@ impl ConformanceRun {
     }
 
     /// Every statement the target returned, by case id, with the case's own function names
-    /// (so a target that renames functions per case snapshots the same as one that does not).
-    /// Sorted by id, so a snapshot does not change when cases are reordered.
+    /// (results carry them, so a target that renames functions per case snapshots the same as
+    /// one that does not). Sorted by id, so a snapshot does not change when cases are reordered.
     pub fn statements(&self) -> BTreeMap<String, Value> {
-        self.cases
+        self.results
             .iter()
-            .zip(&self.results)
-            .filter_map(|(case, result)| {
-                let answer = observed_with_case_names(case, &self.placeholders, result)?;
-                Some((case.id.clone(), answer.statement?))
-            })
+            .filter_map(|r| Some((r.id.clone(), r.actual.as_ref()?.statement.clone()?)))
             .collect()
     }
 }

@@ -5,6 +5,8 @@
 //! the contract) -> [`reference`] (the oracle: answers like AWS) -> `target` (any
 //! implementation, in-process or over HTTP) -> `runner` (run cases, compare) -> `report`.
 //!
+//! Failing generated cases are [`shrink`]ed to the simplest case that fails the same way.
+//!
 //! Other crates' tests use [`conformance()`] to check their implementation against case files.
 //! [`serve`] puts the reference behind HTTP as a Lambda emulator.
 
@@ -16,6 +18,7 @@ pub mod reference;
 pub mod report;
 pub mod runner;
 pub mod serve;
+pub mod shrink;
 pub mod target;
 pub mod wire;
 

@@ -339,3 +339,49 @@ fn gen_rejects_bad_arguments_with_exit_2() {
     let wanted = format!("{n} of {n} contract constraints exercised");
     assert!(String::from_utf8_lossy(&out.stdout).contains(&wanted));
 }
+
+#[test]
+fn suites_have_exactly_the_asked_size_and_the_mix_of_all() {
+    for total in [0, 1, 2, 10, 300, 497, 498, 499] {
+        let suite = generate::suite(total, 4).expect("generation");
+        assert_eq!(suite.len(), total);
+        let ids: BTreeSet<&str> = suite.iter().map(|d| d.generated.case.id.as_str()).collect();
+        assert_eq!(ids.len(), total, "ids are unique");
+    }
+    let table = generate::generate(Kind::Boundary, 0, 4).unwrap().len();
+    // Small suites spread the table rows they take over the whole table.
+    let small = generate::suite(20, 4).unwrap();
+    let rows: Vec<usize> = small
+        .iter()
+        .filter(|d| d.origin.is_none())
+        .map(|d| {
+            let id = &d.generated.case.id;
+            id.strip_prefix("gen-boundary-4-").unwrap().parse().unwrap()
+        })
+        .collect();
+    assert_eq!(rows.len(), 10);
+    assert_eq!(rows[0], 0);
+    assert!(rows[9] >= table * 8 / 10, "{rows:?} of {table}");
+    // From twice the table up, a suite is `gen --kind all` of the same size.
+    let suite: Vec<Case> = generate::suite(2 * table + 7, 4)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.generated.case)
+        .collect();
+    let all: Vec<Case> = generate::generate(Kind::All, table + 7, 4)
+        .unwrap()
+        .into_iter()
+        .map(|g| g.case)
+        .collect();
+    assert_eq!(suite, all);
+}
+
+#[test]
+fn origins_draw_the_same_case_again() {
+    for d in generate::suite(120, 9).unwrap() {
+        let Some(origin) = &d.origin else { continue };
+        let (_, draft) = origin.tree().expect("a tree");
+        let again = draft.finish(d.generated.case.id.clone());
+        assert_eq!(again, d.generated);
+    }
+}

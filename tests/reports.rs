@@ -199,11 +199,10 @@ fn diff_reports_only_where_the_targets_disagree() {
     let cases = curated();
     let (a, b) = (ReferenceTarget::default(), faulty(Fault::NotFoundAs400));
     let (on_a, on_b) = (run(&a, &cases), run(&b, &cases));
-    let (va, vb) = (a.placeholders(), b.placeholders());
     let pairs: Vec<_> = cases
         .iter()
         .zip(on_a.iter().zip(&on_b))
-        .map(|(c, (x, y))| compare_pair(c, (x, &va), (y, &vb), Compare::Message))
+        .map(|(c, (x, y))| compare_pair(c, x, y, Compare::Message))
         .collect();
     let differ: BTreeSet<String> = pairs
         .iter()
@@ -236,10 +235,14 @@ fn diff_sees_through_renamed_functions() {
     let (a, b) = (ReferenceTarget::default(), faulty(Fault::Renames));
     let (on_a, on_b) = (run(&a, &cases), run(&b, &cases));
     let sent = on_b[0].sent.as_ref().unwrap();
-    assert!(sent.function_name.contains("-r1"), "B renames: {sent:?}");
-    let (va, vb) = (a.placeholders(), b.placeholders());
+    let renamed = sent.sent_function_name.as_deref().unwrap_or_default();
+    assert!(renamed.contains("-r1"), "B renames: {sent:?}");
+    assert!(
+        !sent.function_name.contains("-r1"),
+        "reports show the case's name: {sent:?}"
+    );
     for (c, (x, y)) in cases.iter().zip(on_a.iter().zip(&on_b)) {
-        let p = compare_pair(c, (x, &va), (y, &vb), Compare::Exact);
+        let p = compare_pair(c, x, y, Compare::Exact);
         assert_eq!(
             p.verdict,
             PairVerdict::Same,
@@ -248,4 +251,53 @@ fn diff_sees_through_renamed_functions() {
             p.differences
         );
     }
+}
+
+/// A target that renames functions (as HTTP targets do to keep cases apart) is judged under its
+/// names, but every report shows the case's: expectation, answer, differences and curl line.
+/// Only the JSON report's `sent_function_name` keeps the name that went over the wire.
+#[test]
+fn reports_show_the_case_s_function_names() {
+    let cases = addperm::case::parse(
+        concat!(
+            // Fails: the expected Sid is not the one sent.
+            r#"{"id":"wrong-sid","given":{"functions":[{"name":"fixture-fn"}]},"request":{"function_name":"fixture-fn","body":{"StatementId":"s","Action":"lambda:InvokeFunction","Principal":"s3.amazonaws.com"}},"expect":{"status":201,"statement":{"Sid":"other","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:fixture-fn"}}}"#,
+            "\n",
+            // Passes: a generated message_like escapes the name, and must match under renaming.
+            r#"{"id":"not-found","request":{"function_name":"no-such-fn","body":{"StatementId":"s","Action":"lambda:InvokeFunction","Principal":"*"}},"expect":{"status":404,"message_like":"^Function not found: arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:no\\-such\\-fn$"}}"#,
+        ),
+        "inline",
+    )
+    .unwrap();
+    let target = faulty(Fault::Renames);
+    let results = run(&target, &cases);
+    assert_eq!(results[1].verdict, Verdict::Pass, "{:?}", results[1]);
+    let r = &results[0];
+    assert_eq!(r.verdict, Verdict::Mismatch);
+    let sent = r.sent.as_ref().unwrap();
+    assert_eq!(sent.function_name, "fixture-fn");
+    assert_eq!(sent.sent_function_name.as_deref(), Some("fixture-fn-r1"));
+
+    let text = report::text_report(&results, "http://127.0.0.1:4010");
+    assert!(!text.contains("-r1"), "{text}");
+    assert!(text.contains(":function:fixture-fn\"}"), "{text}");
+    assert!(
+        text.contains("/2015-03-31/functions/fixture-fn/policy'"),
+        "{text}"
+    );
+
+    let json = report::json_report(&results, &RunInfo::new(&target, Compare::Message));
+    let case = &json["cases"][0];
+    assert_eq!(case["request"]["function_name"], "fixture-fn");
+    assert_eq!(case["request"]["sent_function_name"], "fixture-fn-r1");
+    let mut rest = case.clone();
+    rest["request"]
+        .as_object_mut()
+        .unwrap()
+        .remove("sent_function_name");
+    assert!(!rest.to_string().contains("-r1"), "{rest}");
+    assert!(case["actual"]["statement"]["Resource"]
+        .as_str()
+        .unwrap()
+        .ends_with(":function:fixture-fn"));
 }

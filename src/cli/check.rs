@@ -1,23 +1,113 @@
 //! `addperm check`, and the run-and-report path it shares with `addperm replay`.
 
 use super::progress::Progress;
-use super::target::{target_from_spec, TargetOptions};
+use super::target::{parse_timeout, target_from_spec, TargetOptions};
 use addperm::case::{self, Case};
+use addperm::generate::{self, Kind};
 use addperm::report::{self, RunInfo};
 use addperm::runner::{self, Baseline, Compare, RunOptions, Shard, Summary};
+use addperm::shrink::{Limits, Shrinker};
 use anyhow::Context;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("input").required(true).args(["cases", "generate"]))]
 pub struct Args {
     /// A case file (JSON Lines, see CASES.md); `-` reads standard input. Repeatable.
-    #[arg(long, required = true)]
+    #[arg(long)]
     cases: Vec<PathBuf>,
     #[command(flatten)]
+    generate: GenerateArgs,
+    #[command(flatten)]
     run: RunArgs,
+}
+
+/// Generated cases instead of case files, for `check` and `diff`.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Generated cases")]
+pub struct GenerateArgs {
+    /// Run exactly N generated cases instead of case files, expectations from the reference.
+    /// The mix of `gen --kind all`: up to half are boundary-table rows (the whole table once N
+    /// is twice its size, else evenly spaced rows), the rest 2/5 valid, 2/5 invalid, 1/5
+    /// sequences; from there on, the cases of `gen --kind all --count <N - table> --seed S`.
+    #[arg(long, value_name = "N", value_parser = parse_count)]
+    pub generate: Option<usize>,
+    /// The seed of --generate; the run prints it, and the same seed gives the same cases.
+    #[arg(long, default_value_t = 0, requires = "generate")]
+    pub seed: u64,
+    /// Report failing generated cases as generated, without shrinking them.
+    #[arg(long, requires = "generate")]
+    pub no_shrink: bool,
+    /// Most candidates run while shrinking one failing case.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().candidates, requires = "generate")]
+    pub shrink_steps: usize,
+    /// Most time spent shrinking all failures of the run (`30`, `2.5`, `500ms`); failures not
+    /// reached by then are reported as generated, the first of each finding comes first.
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_timeout, requires = "generate")]
+    pub shrink_time: Duration,
+}
+
+/// A case count: a positive integer.
+fn parse_count(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("give at least 1 case".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{s:?} is not a number of cases")),
+    }
+}
+
+/// Generated cases, as `check` and `diff` run them.
+pub struct Suite {
+    pub cases: Vec<Case>,
+    /// `None` with `--no-shrink`.
+    pub shrinker: Option<Shrinker>,
+}
+
+impl GenerateArgs {
+    /// The suite `--generate N --seed S` asks for, or `None` without `--generate`. Prints the
+    /// seed and the mix on standard output, so the report says how to get the same cases.
+    pub fn suite(&self, jobs: usize) -> anyhow::Result<Option<Suite>> {
+        let Some(total) = self.generate else {
+            return Ok(None);
+        };
+        let drawn = generate::suite(total, self.seed).context("cannot generate the cases")?;
+        let mut mix: BTreeMap<&str, usize> = BTreeMap::new();
+        for d in &drawn {
+            let kind = d.origin.as_ref().map_or(Kind::Boundary, |o| o.kind());
+            *mix.entry(kind.name()).or_default() += 1;
+        }
+        let mix: Vec<String> = [Kind::Boundary, Kind::Valid, Kind::Invalid, Kind::Sequence]
+            .iter()
+            .map(|k| format!("{} {}", mix.get(k.name()).unwrap_or(&0), k.name()))
+            .collect();
+        println!(
+            "generated {total} cases with --seed {} ({})",
+            self.seed,
+            mix.join(", ")
+        );
+        let mut origins = HashMap::new();
+        let mut cases = Vec::with_capacity(drawn.len());
+        for d in drawn {
+            if let Some(origin) = d.origin {
+                origins.insert(d.generated.case.id.clone(), origin);
+            }
+            cases.push(d.generated.case);
+        }
+        let shrinker = (!self.no_shrink).then(|| Shrinker {
+            origins,
+            limits: Limits {
+                candidates: self.shrink_steps,
+                time: self.shrink_time,
+            },
+            jobs,
+        });
+        Ok(Some(Suite { cases, shrinker }))
+    }
 }
 
 /// What `check` and `replay` share: the target, which cases, how to judge, where to report.
@@ -63,22 +153,31 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
     /// Write each case that does not pass to DIR/<id>.jsonl, a case file holding the original
-    /// case, for `addperm replay DIR`. The directory is created if missing and never emptied.
+    /// case (a failing generated case shrunk), for `addperm replay DIR`. The directory is
+    /// created if missing and never emptied.
     #[arg(long, value_name = "DIR")]
     save_failures: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(suite) = args.generate.suite(args.run.jobs)? {
+        return run_and_report(suite.cases, &args.run, suite.shrinker.as_ref());
+    }
     let mut cases = Vec::new();
     for path in &args.cases {
         cases.extend(case::read(path).context("cannot use the case file")?);
     }
-    run_and_report(cases, &args.run)
+    run_and_report(cases, &args.run, None)
 }
 
-/// Runs `cases` as `args` say, prints the text report, writes the files asked for, and gives
-/// the exit code: 0 every case passed, 1 one did not.
-pub fn run_and_report(mut cases: Vec<Case>, args: &RunArgs) -> anyhow::Result<ExitCode> {
+/// Runs `cases` as `args` say, shrinks failing generated cases when there is a `shrinker`,
+/// prints the text report, writes the files asked for, and gives the exit code: 0 every case
+/// passed, 1 one did not.
+pub fn run_and_report(
+    mut cases: Vec<Case>,
+    args: &RunArgs,
+    shrinker: Option<&Shrinker>,
+) -> anyhow::Result<ExitCode> {
     if !args.ids.is_empty() {
         let unknown: Vec<&String> = args
             .ids
@@ -114,19 +213,31 @@ pub fn run_and_report(mut cases: Vec<Case>, args: &RunArgs) -> anyhow::Result<Ex
             progress.case_done(r)
         })
     };
+    // Reports show shrunk cases; baselines keep the generated ids, which a seed reproduces
+    // (what a shrunk case looks like depends on the time left to shrink it).
+    let shrunk = shrinker.filter(|s| s.shrinkable(&results) > 0).map(|s| {
+        let progress = Progress::new(s.shrinkable(&results), "shrinking");
+        s.check_failures(target.as_ref(), &cases, &results, args.compare, &|r| {
+            progress.case_done(r)
+        })
+    });
+    let (reported_cases, reported) = match &shrunk {
+        Some((c, r)) => (c, r),
+        None => (&cases, &results),
+    };
     let info = RunInfo::new(target.as_ref(), args.compare);
-    print!("{}", report::text_report(&results, &info.base_url));
+    print!("{}", report::text_report(reported, &info.base_url));
     if let Some((path, file)) = json {
-        let text = serde_json::to_string_pretty(&report::json_report(&results, &info))?;
+        let text = serde_json::to_string_pretty(&report::json_report(reported, &info))?;
         write(&path, file, &text)?;
     }
     if let Some((path, file)) = junit {
-        let xml = report::junit_report(&results, &info)
+        let xml = report::junit_report(reported, &info)
             .map_err(|e| anyhow::anyhow!("cannot make the JUnit report: {e}"))?;
         write(&path, file, &xml)?;
     }
     if let Some(dir) = &args.save_failures {
-        let saved = report::save_failures(dir, &cases, &results, &info.target)
+        let saved = report::save_failures(dir, reported_cases, reported, &info.target)
             .with_context(|| format!("cannot save failing cases in {}", dir.display()))?;
         if !saved.is_empty() {
             eprintln!("saved {} failing cases in {}", saved.len(), dir.display());

@@ -3,6 +3,7 @@
 //! implementation (the reference, AWS behind a proxy, an emulator) can be measured against
 //! another.
 
+use super::check::GenerateArgs;
 use super::progress::Progress;
 use super::target::{target_from_spec, TargetOptions};
 use addperm::case;
@@ -14,6 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("input").required(true).args(["cases", "generate"]))]
 pub struct Args {
     /// Target A: `reference` or a URL.
     #[arg(long)]
@@ -22,8 +24,12 @@ pub struct Args {
     #[arg(long)]
     b: String,
     /// A case file (JSON Lines); `-` reads standard input. Repeatable.
-    #[arg(long, required = true)]
+    #[arg(long)]
     cases: Vec<PathBuf>,
+    /// Generated cases instead (their expectations are not used here either); a case whose
+    /// answers differ is shrunk to the simplest case whose answers still differ that way.
+    #[command(flatten)]
+    generate: GenerateArgs,
     /// Only run cases carrying this tag (repeatable: any of them).
     #[arg(long = "tag")]
     tags: Vec<String>,
@@ -40,7 +46,13 @@ pub struct Args {
 
 /// Exit code 0 when every case got the same answer from both, 1 otherwise.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let suite = args.generate.suite(args.jobs)?;
     let mut cases = Vec::new();
+    let mut shrinker = None;
+    if let Some(suite) = suite {
+        cases = suite.cases;
+        shrinker = suite.shrinker;
+    }
     for path in &args.cases {
         cases.extend(case::read(path).context("cannot use the case file")?);
     }
@@ -59,12 +71,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let on_a = run_on("a", a.as_ref());
     let on_b = run_on("b", b.as_ref());
-    let (a_vars, b_vars) = (a.placeholders(), b.placeholders());
     let pairs: Vec<_> = cases
         .iter()
         .zip(on_a.iter().zip(&on_b))
-        .map(|(case, (x, y))| compare_pair(case, (x, &a_vars), (y, &b_vars), args.compare))
+        .map(|(case, (x, y))| compare_pair(case, x, y, args.compare))
         .collect();
+    let pairs = match shrinker {
+        Some(s) => s.diff_failures((a.as_ref(), b.as_ref()), &cases, &pairs, args.compare),
+        None => pairs,
+    };
     let (a_label, b_label) = (format!("a: {}", a.name()), format!("b: {}", b.name()));
     let (a_base, b_base) = (report::base_url(a.as_ref()), report::base_url(b.as_ref()));
     let side = |label, base_url| Side { label, base_url };

@@ -121,7 +121,7 @@ pub fn target_from_spec(
 }
 
 /// `10`, `0.5`, `10s` or `250ms`; positive.
-fn parse_timeout(s: &str) -> Result<Duration, String> {
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
     let (number, scale) = match s.strip_suffix("ms") {
         Some(ms) => (ms, 1e-3),
         None => (s.strip_suffix('s').unwrap_or(s), 1.0),

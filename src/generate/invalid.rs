@@ -241,9 +241,18 @@ fn semantic() -> impl Strategy<Value = Semantic> {
 
 /// Invalid cases: exactly one violation each, checked against the contract.
 pub fn drafts() -> impl Strategy<Value = Draft> {
+    candidates().prop_filter_map(WHY_NONE, |d| d)
+}
+
+/// Why a mutated shape gives no case.
+pub const WHY_NONE: &str = "breaks exactly its labelled constraint";
+
+/// [`drafts`] before the filter: `None` where the mutated request does not break exactly its
+/// labelled constraint. Shrinking walks this tree, where a filtered tree panics when it cannot
+/// step back to an accepted value.
+pub fn candidates() -> impl Strategy<Value = Option<Draft>> {
     (valid::shapes(), mutations())
-        .prop_map(|(shape, mutation)| apply(&shape, &mutation))
-        .prop_filter("breaks exactly its labelled constraint", carries_its_label)
+        .prop_map(|(shape, mutation)| Some(apply(&shape, &mutation)).filter(carries_its_label))
 }
 
 /// Whether the request breaks exactly what the label lists (nothing, for semantic labels).

@@ -56,18 +56,50 @@ pub fn constraint_of(tags: &[String]) -> Option<&str> {
         .find(|t| CONSTRAINT_TAGS.contains(t) || Rule::ALL.iter().any(|r| r.id() == *t))
 }
 
+/// What makes two failures one finding: the member and constraint under test (from the tags,
+/// `-` where none) and the expected -> actual outcome (status and error type, with the
+/// differing fields where those agree). Shrinking keeps a case within its key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FailureKey {
+    pub member: String,
+    pub constraint: String,
+    pub expected: String,
+    pub actual: String,
+}
+
+impl FailureKey {
+    fn new(tags: &[String], expected: String, actual: String) -> FailureKey {
+        FailureKey {
+            member: member_of(tags).unwrap_or(UNKNOWN).to_string(),
+            constraint: constraint_of(tags).unwrap_or(UNKNOWN).to_string(),
+            expected,
+            actual,
+        }
+    }
+}
+
+/// The finding a non-passing result falls into; `None` for a pass.
+pub fn failure_key(r: &CaseResult) -> Option<FailureKey> {
+    (r.verdict != Verdict::Pass)
+        .then(|| FailureKey::new(&r.tags, expected_outcome(r), actual_outcome(r)))
+}
+
+/// The finding a pair whose answers were not the same falls into (`expected` is A's side,
+/// `actual` B's); `None` when they were the same.
+pub fn pair_failure_key(p: &PairResult) -> Option<FailureKey> {
+    (p.verdict != PairVerdict::Same).then(|| {
+        let (a, b) = (answer_outcome(&p.a), answer_outcome(&p.b));
+        let actual = with_other_fields(&a, b, &p.differences);
+        FailureKey::new(&p.tags, a, actual)
+    })
+}
+
 /// Groups every non-passing result; the biggest groups first.
 pub fn buckets(results: &[CaseResult]) -> Vec<Bucket> {
     group(
         results
             .iter()
-            .filter(|r| r.verdict != Verdict::Pass)
-            .map(|r| Finding {
-                id: &r.id,
-                tags: &r.tags,
-                expected: expected_outcome(r),
-                actual: actual_outcome(r),
-            }),
+            .filter_map(|r| Some((r.id.as_str(), failure_key(r)?))),
     )
 }
 
@@ -76,16 +108,7 @@ pub fn pair_buckets(pairs: &[PairResult]) -> Vec<Bucket> {
     group(
         pairs
             .iter()
-            .filter(|p| p.verdict != PairVerdict::Same)
-            .map(|p| {
-                let (a, b) = (answer_outcome(&p.a), answer_outcome(&p.b));
-                Finding {
-                    id: &p.id,
-                    tags: &p.tags,
-                    actual: with_other_fields(&a, b, &p.differences),
-                    expected: a,
-                }
-            }),
+            .filter_map(|p| Some((p.id.as_str(), pair_failure_key(p)?))),
     )
 }
 
@@ -124,33 +147,19 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-struct Finding<'a> {
-    id: &'a str,
-    tags: &'a [String],
-    expected: String,
-    actual: String,
-}
-
-fn group<'a>(findings: impl Iterator<Item = Finding<'a>>) -> Vec<Bucket> {
-    let mut groups: BTreeMap<(String, String, String, String), Bucket> = BTreeMap::new();
-    for f in findings {
-        let member = member_of(f.tags).unwrap_or(UNKNOWN).to_string();
-        let constraint = constraint_of(f.tags).unwrap_or(UNKNOWN).to_string();
-        let key = (
-            member.clone(),
-            constraint.clone(),
-            f.expected.clone(),
-            f.actual.clone(),
-        );
+/// Groups `(case id, key)` findings in run order; the biggest groups first.
+fn group<'a>(findings: impl Iterator<Item = (&'a str, FailureKey)>) -> Vec<Bucket> {
+    let mut groups: BTreeMap<FailureKey, Bucket> = BTreeMap::new();
+    for (id, key) in findings {
         groups
-            .entry(key)
+            .entry(key.clone())
             .or_insert_with(|| Bucket {
-                member,
-                constraint,
-                expected: f.expected,
-                actual: f.actual,
+                member: key.member,
+                constraint: key.constraint,
+                expected: key.expected,
+                actual: key.actual,
                 count: 0,
-                example: f.id.to_string(),
+                example: id.to_string(),
             })
             .count += 1;
     }

@@ -78,6 +78,7 @@ mod tests {
             function_name: function_name.into(),
             qualifier: qualifier.map(str::to_string),
             body: body.into(),
+            sent_function_name: None,
         }
     }
 

@@ -2,8 +2,8 @@
 //! (`addperm replay`).
 //!
 //! Each failing case is written to a file of its own, `DIR/<id>.jsonl`: a valid case file that
-//! holds the original case (original function names, placeholders unresolved) after one `//`
-//! comment line saying how it failed. One file per case lets a finding be kept as a regression
+//! holds the original case (original function names, placeholders unresolved; a failing
+//! generated case in its shrunk form) after one `//` comment line saying how it failed. One file per case lets a finding be kept as a regression
 //! fixture, or deleted once fixed, by itself. A directory is never emptied: a later run
 //! overwrites the files of the cases that fail again and leaves the others.
 
@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 const MAX_STEM: usize = 120;
 
 /// Writes every case whose result is not a pass to `dir` (created if missing) and returns the
-/// files written. `results` are in the order of `cases`, as `runner::run` returns them.
+/// files written. `results` are in the order of `cases`, as `runner::run` returns them; a
+/// shrunk generated case is saved in its shrunk form, the comment naming the original.
 pub fn save_failures(
     dir: &Path,
     cases: &[Case],
@@ -32,8 +33,12 @@ pub fn save_failures(
             continue;
         }
         let path = dir.join(format!("{}.jsonl", unique_stem(&case.id, &mut used)));
+        let shrunk = match &result.shrunk {
+            Some(note) if note.steps > 0 => format!(" ({note})"),
+            _ => String::new(),
+        };
         let text = format!(
-            "// {} on {target}: {}\n{}",
+            "// {} on {target}{shrunk}: {}\n{}",
             result.verdict.as_str(),
             why(result),
             case::to_jsonl(std::slice::from_ref(case))

@@ -40,6 +40,8 @@ fn case(r: &CaseResult, info: &RunInfo) -> Value {
         "detail": r.detail,
         "request": r.sent,
         "curl": r.sent.as_ref().map(|s| curl_command(s, &info.base_url)),
+        // A failing generated case: the id it was shrunk from, steps kept, candidates tried.
+        "shrunk": r.shrunk,
     })
 }
 

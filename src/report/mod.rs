@@ -12,7 +12,8 @@ mod merge;
 mod text;
 
 pub use buckets::{
-    buckets, buckets_block, constraint_of, member_of, pair_buckets, Bucket, CONSTRAINT_TAGS,
+    buckets, buckets_block, constraint_of, failure_key, member_of, pair_buckets, pair_failure_key,
+    Bucket, FailureKey, CONSTRAINT_TAGS,
 };
 pub use conformance::{conformance_markdown, Run as ConformanceRun};
 pub use curl::{curl_command, quote, PLACEHOLDER_BASE_URL};

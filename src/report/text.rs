@@ -150,14 +150,17 @@ fn header(out: &mut String, verdict: &str, id: &str, r: &CaseResult) {
         .map(|rule| format!("  [rule {rule}]"))
         .unwrap_or_default();
     let _ = writeln!(out, "{verdict} {id}{rule}");
+    if let Some(note) = &r.shrunk {
+        let _ = writeln!(out, "  {note}");
+    }
     if let Some(d) = &r.detail {
         let _ = writeln!(out, "  {d}");
     }
 }
 
-/// The block for one case: nothing for a pass; otherwise the verdict, the judged fields side
-/// by side, the rule the reference named (if it is the target) and a curl command that sends
-/// the request to `base_url`.
+/// The block for one case: nothing for a pass; otherwise the verdict, how the case was shrunk
+/// (for a generated one), the judged fields side by side, the rule the reference named (if it
+/// is the target) and a curl command that sends the request to `base_url`.
 pub fn case_block(r: &CaseResult, base_url: &str) -> String {
     if r.verdict == Verdict::Pass {
         return String::new();
@@ -220,6 +223,9 @@ pub fn pair_block(p: &PairResult, a: Side, b: Side) -> String {
         _ => "DIFFERS",
     };
     let _ = writeln!(out, "{verdict} {}", p.id);
+    if let Some(note) = &p.shrunk {
+        let _ = writeln!(out, "  {note}");
+    }
     let differs = |field: &str| p.differences.iter().any(|d| d.field == field);
     let mut rows = Vec::new();
     if let (Some(x), Some(y)) = (&p.a.actual, &p.b.actual) {
@@ -367,7 +373,9 @@ mod tests {
                 function_name: "f".into(),
                 qualifier: None,
                 body: "{}".into(),
+                sent_function_name: None,
             }),
+            shrunk: None,
         }
     }
 

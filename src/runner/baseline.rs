@@ -186,6 +186,7 @@ mod tests {
                 .collect(),
             detail: None,
             sent: None,
+            shrunk: None,
         }
     }
 

@@ -8,12 +8,13 @@ mod shard;
 
 pub use baseline::{Baseline, Divergence, Judgement};
 pub use compare::{compare, Compare, Difference};
-pub use pair::{compare_answers, compare_pair, observed_with_case_names, PairResult, PairVerdict};
+pub use pair::{compare_answers, compare_pair, PairResult, PairVerdict};
 pub use shard::Shard;
 
 use crate::case::{self, Case, Expect, Placeholders};
 use crate::contract::FunctionRef;
 use crate::reference::{AddPermissionRequest, Body};
+use crate::shrink::ShrinkNote;
 use crate::target::{observe, Observed, Session, Target, TargetError};
 use crate::wire::{Operation, Response};
 use serde::Serialize;
@@ -43,12 +44,20 @@ impl Verdict {
     }
 }
 
-/// The request as it was sent (after placeholders and renaming), for reports and replays.
+/// The request as it was sent (after placeholders), for reports and replays.
+///
+/// `function_name` carries the case's own function name, as every report shows it: a curl line
+/// that reproduces a case needs its `given` set up anyway, and replayed against a fresh target
+/// the case's names are the ones that exist. Where the session renamed the function (a shared
+/// HTTP target), the name that actually went over the wire is kept in `sent_function_name`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SentRequest {
     pub function_name: String,
     pub qualifier: Option<String>,
     pub body: String,
+    /// The path segment as sent, where the session renamed the function; `None` otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sent_function_name: Option<String>,
 }
 
 /// One case's result.
@@ -57,13 +66,16 @@ pub struct CaseResult {
     pub id: String,
     pub tags: Vec<String>,
     pub verdict: Verdict,
-    /// The expectation after placeholders (with the target's names).
+    /// The expectation after placeholders. Like `actual` and `differences`, it names functions
+    /// as the case does, even where the session renamed them (see [`SentRequest`]).
     pub expected: Expect,
     pub actual: Option<Observed>,
     pub differences: Vec<Difference>,
     /// Why setup failed or the target gave no answer.
     pub detail: Option<String>,
     pub sent: Option<SentRequest>,
+    /// For a failing generated case: how it was shrunk (`None` for every other result).
+    pub shrunk: Option<ShrinkNote>,
 }
 
 /// Options of a run.
@@ -117,6 +129,7 @@ pub fn run_case(target: &dyn Target, case: &Case, mode: Compare) -> CaseResult {
         differences: Vec::new(),
         detail: None,
         sent: None,
+        shrunk: None,
     };
     let mut session = match target.session() {
         Ok(s) => s,
@@ -186,21 +199,18 @@ fn execute(
                 .into_bytes(),
         ),
     };
-    let mut expected = Expect {
+    let expected = Expect {
         message_like: case.expect.message_like.as_deref().map(|m| vars.apply(m)),
         statement: case.expect.statement.as_ref().map(|s| vars.apply_json(s)),
         ..case.expect.clone()
     };
     // Give the case's functions the target's names, in the request and the expectation alike.
+    let mut renaming = None;
+    let case_function_name = function_name.clone();
     if let Some(mut fref) = FunctionRef::parse(&function_name) {
         let renamed = session.function_name(&fref.name);
         if renamed != fref.name {
-            let (from, to) = (
-                format!(":function:{}", fref.name),
-                format!(":function:{renamed}"),
-            );
-            expected.message_like = expected.message_like.map(|m| m.replace(&from, &to));
-            expected.statement = expected.statement.map(|s| rename_in_json(&s, &from, &to));
+            renaming = Some(Renaming::new(&fref.name, &renamed));
             fref.name = renamed;
             function_name = fref.to_string();
         }
@@ -211,31 +221,129 @@ fn execute(
         body,
     };
     result.sent = Some(SentRequest {
-        function_name: request.function_name.clone(),
+        function_name: case_function_name,
         qualifier: request.qualifier.clone(),
         body: String::from_utf8_lossy(&request.body.to_bytes()).into_owned(),
+        sent_function_name: renaming.as_ref().map(|_| request.function_name.clone()),
     });
     let response = session.send(&Operation::AddPermission(request))?;
     let observed = observe(&response);
-    result.differences = compare(&expected, &observed, mode);
+    result.differences = match &renaming {
+        Some(r) => compare(&r.expect(&expected), &observed, mode)
+            .into_iter()
+            .map(|d| r.difference_back(d))
+            .collect(),
+        None => compare(&expected, &observed, mode),
+    };
     result.verdict = if result.differences.is_empty() {
         Verdict::Pass
     } else {
         Verdict::Mismatch
     };
     result.expected = expected;
-    result.actual = Some(observed);
+    result.actual = Some(match &renaming {
+        Some(r) => r.observed_back(observed),
+        None => observed,
+    });
     Ok(())
 }
 
-fn rename_in_json(v: &serde_json::Value, from: &str, to: &str) -> serde_json::Value {
+/// A session's name for the request's function: the answer is judged under the target's name,
+/// and reported under the case's.
+///
+/// Names appear as `:function:NAME` (in ARNs). Statements and messages hold them literally;
+/// a `message_like` is a regex, where generated ones escape the name (`seq\-a`) and curated
+/// ones may not, so regexes are rewritten in both spellings and plain text in the literal one.
+struct Renaming {
+    /// `:function:<case name>` and `:function:<target name>`.
+    case: String,
+    target: String,
+}
+
+impl Renaming {
+    fn new(case_name: &str, target_name: &str) -> Renaming {
+        Renaming {
+            case: format!(":function:{case_name}"),
+            target: format!(":function:{target_name}"),
+        }
+    }
+
+    /// A regex matching the case's names made to match the target's instead. The target's
+    /// name starts with the case's, so a name without regex metacharacters (whose two
+    /// spellings are one) is replaced once, never again inside its own replacement.
+    fn regex_to_target(&self, re: &str) -> String {
+        let escaped = regex::escape(&self.case);
+        if escaped == self.case {
+            return self.text_to_target(re);
+        }
+        re.replace(&escaped, &regex::escape(&self.target))
+            .replace(&self.case, &self.target)
+    }
+
+    /// [`Renaming::regex_to_target`] undone.
+    fn regex_to_case(&self, re: &str) -> String {
+        re.replace(&regex::escape(&self.target), &regex::escape(&self.case))
+            .replace(&self.target, &self.case)
+    }
+
+    fn text_to_target(&self, s: &str) -> String {
+        s.replace(&self.case, &self.target)
+    }
+
+    fn text_to_case(&self, s: &str) -> String {
+        s.replace(&self.target, &self.case)
+    }
+
+    /// The expectation with the target's names.
+    fn expect(&self, e: &Expect) -> Expect {
+        Expect {
+            message_like: e.message_like.as_deref().map(|m| self.regex_to_target(m)),
+            statement: e
+                .statement
+                .as_ref()
+                .map(|s| rename_in_json(s, &|x| self.text_to_target(x))),
+            ..e.clone()
+        }
+    }
+
+    /// A difference found under the target's names, told with the case's. Only the expected
+    /// message is a regex (`/.../`).
+    fn difference_back(&self, d: Difference) -> Difference {
+        let expected = if d.field == "message" {
+            self.regex_to_case(&d.expected)
+        } else {
+            self.text_to_case(&d.expected)
+        };
+        Difference {
+            expected,
+            actual: self.text_to_case(&d.actual),
+            ..d
+        }
+    }
+
+    /// The answer with the case's names.
+    fn observed_back(&self, o: Observed) -> Observed {
+        Observed {
+            message: o.message.map(|m| self.text_to_case(&m)),
+            statement_raw: o.statement_raw.map(|s| self.text_to_case(&s)),
+            statement: o
+                .statement
+                .map(|v| rename_in_json(&v, &|x| self.text_to_case(x))),
+            body_excerpt: self.text_to_case(&o.body_excerpt),
+            ..o
+        }
+    }
+}
+
+/// `v` with `rename` applied to every string value (keys are member names, never renamed).
+fn rename_in_json(v: &serde_json::Value, rename: &dyn Fn(&str) -> String) -> serde_json::Value {
     use serde_json::Value;
     match v {
-        Value::String(s) => Value::String(s.replace(from, to)),
-        Value::Array(a) => Value::Array(a.iter().map(|x| rename_in_json(x, from, to)).collect()),
+        Value::String(s) => Value::String(rename(s)),
+        Value::Array(a) => Value::Array(a.iter().map(|x| rename_in_json(x, rename)).collect()),
         Value::Object(o) => Value::Object(
             o.iter()
-                .map(|(k, x)| (k.clone(), rename_in_json(x, from, to)))
+                .map(|(k, x)| (k.clone(), rename_in_json(x, rename)))
                 .collect(),
         ),
         other => other.clone(),

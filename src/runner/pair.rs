@@ -1,9 +1,9 @@
 //! One case on two targets (`addperm diff`): the two answers compared with each other instead of
 //! with the case's expectation, which makes any implementation an oracle for another.
 
-use super::{rename_in_json, CaseResult, Compare, Difference};
-use crate::case::{Case, Placeholders};
-use crate::contract::FunctionRef;
+use super::{CaseResult, Compare, Difference};
+use crate::case::Case;
+use crate::shrink::ShrinkNote;
 use crate::target::Observed;
 
 /// How a case went on two targets.
@@ -29,40 +29,8 @@ pub struct PairResult {
     /// The case's result on A, its answer read with the case's function names.
     pub a: CaseResult,
     pub b: CaseResult,
-}
-
-/// The answer in `result` with the target's name for the request's function put back to the
-/// case's own. Targets that share state between cases rename functions per case; a snapshot or
-/// a comparison across targets must see the names the case wrote, not those.
-pub fn observed_with_case_names(
-    case: &Case,
-    vars: &Placeholders,
-    result: &CaseResult,
-) -> Option<Observed> {
-    let actual = result.actual.clone()?;
-    let original = FunctionRef::parse(&vars.apply(&case.request.function_name));
-    let sent = result
-        .sent
-        .as_ref()
-        .and_then(|s| FunctionRef::parse(&s.function_name));
-    let (Some(original), Some(sent)) = (original, sent) else {
-        return Some(actual);
-    };
-    if original.name == sent.name {
-        return Some(actual);
-    }
-    let (from, to) = (
-        format!(":function:{}", sent.name),
-        format!(":function:{}", original.name),
-    );
-    let swap = |s: String| s.replace(&from, &to);
-    Some(Observed {
-        message: actual.message.map(swap),
-        statement_raw: actual.statement_raw.map(swap),
-        statement: actual.statement.map(|v| rename_in_json(&v, &from, &to)),
-        body_excerpt: swap(actual.body_excerpt),
-        ..actual
-    })
+    /// For a generated case whose answers differ: how it was shrunk.
+    pub shrunk: Option<ShrinkNote>,
 }
 
 /// Every difference between answer `a` and answer `b` at strictness `mode`, field by field as
@@ -124,21 +92,9 @@ pub fn compare_answers(a: &Observed, b: &Observed, mode: Compare) -> Vec<Differe
     out
 }
 
-/// Judges one case run on A (`a`, with A's placeholders) and on B.
-pub fn compare_pair(
-    case: &Case,
-    (a, a_vars): (&CaseResult, &Placeholders),
-    (b, b_vars): (&CaseResult, &Placeholders),
-    mode: Compare,
-) -> PairResult {
-    let a = CaseResult {
-        actual: observed_with_case_names(case, a_vars, a),
-        ..a.clone()
-    };
-    let b = CaseResult {
-        actual: observed_with_case_names(case, b_vars, b),
-        ..b.clone()
-    };
+/// Judges one case run on A (`a`) and on B. Both results name functions as the case does
+/// (the runner maps a renaming session's names back), so targets that rename compare equal.
+pub fn compare_pair(case: &Case, a: &CaseResult, b: &CaseResult, mode: Compare) -> PairResult {
     let (verdict, differences) = match (&a.actual, &b.actual) {
         (Some(x), Some(y)) => {
             let d = compare_answers(x, y, mode);
@@ -161,8 +117,8 @@ pub fn compare_pair(
             };
             let d = Difference {
                 field: "verdict",
-                expected: side(&a),
-                actual: side(&b),
+                expected: side(a),
+                actual: side(b),
             };
             (verdict, vec![d])
         }
@@ -172,8 +128,9 @@ pub fn compare_pair(
         tags: case.tags.clone(),
         verdict,
         differences,
-        a,
-        b,
+        a: a.clone(),
+        b: b.clone(),
+        shrunk: None,
     }
 }
 
@@ -181,7 +138,6 @@ pub fn compare_pair(
 mod tests {
     use super::*;
     use crate::runner::{SentRequest, Verdict};
-    use serde_json::json;
 
     fn case(function_name: &str) -> Case {
         let line = format!(
@@ -203,26 +159,10 @@ mod tests {
                 function_name: sent_name.into(),
                 qualifier: None,
                 body: "{}".into(),
+                sent_function_name: None,
             }),
+            shrunk: None,
         }
-    }
-
-    #[test]
-    fn renamed_functions_read_as_the_case_wrote_them() {
-        let raw = r#"{"Resource":"arn:aws:lambda:us-east-1:1:function:f-x1"}"#;
-        let o = Observed {
-            status: 201,
-            statement_raw: Some(raw.into()),
-            statement: Some(serde_json::from_str(raw).unwrap()),
-            ..Observed::default()
-        };
-        let r = answered("f-x1", o);
-        let back = observed_with_case_names(&case("f"), &Placeholders::default(), &r).unwrap();
-        assert_eq!(
-            back.statement,
-            Some(json!({"Resource": "arn:aws:lambda:us-east-1:1:function:f"}))
-        );
-        assert!(back.statement_raw.unwrap().ends_with(":function:f\"}"));
     }
 
     #[test]
@@ -246,7 +186,6 @@ mod tests {
     #[test]
     fn one_side_without_answer_differs_both_without_is_not_compared() {
         let c = case("f");
-        let vars = Placeholders::default();
         let ok = answered("f", Observed::default());
         let broken = CaseResult {
             verdict: Verdict::TargetError,
@@ -254,15 +193,15 @@ mod tests {
             detail: Some("connection failed: refused".into()),
             ..ok.clone()
         };
-        let p = compare_pair(&c, (&ok, &vars), (&broken, &vars), Compare::Message);
+        let p = compare_pair(&c, &ok, &broken, Compare::Message);
         assert_eq!(p.verdict, PairVerdict::Differ);
         assert_eq!(
             p.differences[0].actual,
             "target-error: connection failed: refused"
         );
-        let p = compare_pair(&c, (&broken, &vars), (&broken, &vars), Compare::Message);
+        let p = compare_pair(&c, &broken, &broken, Compare::Message);
         assert_eq!(p.verdict, PairVerdict::NotCompared);
-        let p = compare_pair(&c, (&ok, &vars), (&ok, &vars), Compare::Exact);
+        let p = compare_pair(&c, &ok, &ok, Compare::Exact);
         assert_eq!(p.verdict, PairVerdict::Same);
     }
 }

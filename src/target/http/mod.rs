@@ -231,6 +231,11 @@ impl Target for HttpTarget {
         self.options.placeholders.clone()
     }
 
+    /// Reports' curl lines then reproduce against this very target.
+    fn base_url(&self) -> Option<String> {
+        Some(self.base.clone())
+    }
+
     fn session(&self) -> Result<Box<dyn Session + '_>, TargetError> {
         Ok(Box::new(HttpSession {
             target: self,
