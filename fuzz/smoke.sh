@@ -50,11 +50,14 @@ for target in "${TARGETS[@]}"; do
   mkdir -p "$corpus"
   seeds=()
   [ -d "fuzz/seeds/$target" ] && seeds=("fuzz/seeds/$target")
+  extra=()
+  # aws_regex ignores inputs over 256 bytes (see the target); don't let libFuzzer grow them.
+  [ "$target" = aws_regex ] && extra=(-max_len=256)
   log="$logdir/$target.log"
   echo "== fuzz $target (${SECONDS_PER_TARGET} s)"
   cargo +nightly fuzz run -s none "$target" "$corpus" "${seeds[@]}" -- \
     -dict=fuzz/addperm.dict -max_total_time="$SECONDS_PER_TARGET" -timeout=20 \
-    -print_final_stats=1 >"$log" 2>&1
+    -print_final_stats=1 "${extra[@]}" >"$log" 2>&1
   status=$?
   grep -E '^#[0-9]+ +DONE|^stat::number_of_executed_units|^stat::average_exec_per_sec' "$log" || true
   if [ "$status" -ne 0 ]; then

@@ -73,14 +73,16 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
+/// A random pattern as the independent matcher reads it, its translation, and that compiled.
+type Compiled = (java_regex::Node, String, regex::Regex);
+
 /// Both readings of a random pattern, or `None` when either side refuses it (outside the
 /// subset, or a construct `translate` rejects: an error, never a wrong answer). Compiling the
 /// Rust regex dominates the cost of an input, and libFuzzer revisits patterns often, so the
 /// results are cached (a few hundred entries, dropped wholesale when full).
-fn compiled(source: &str) -> Option<(java_regex::Node, String, regex::Regex)> {
+fn compiled(source: &str) -> Option<Compiled> {
     thread_local! {
-        static CACHE: RefCell<HashMap<String, Option<(java_regex::Node, String, regex::Regex)>>> =
-            RefCell::new(HashMap::new());
+        static CACHE: RefCell<HashMap<String, Option<Compiled>>> = RefCell::new(HashMap::new());
     }
     CACHE.with(|cache| {
         if let Some(hit) = cache.borrow().get(source) {
