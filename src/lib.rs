@@ -14,6 +14,7 @@ pub mod case;
 pub mod conformance;
 pub mod contract;
 pub mod generate;
+pub mod measure;
 pub mod reference;
 pub mod report;
 pub mod runner;

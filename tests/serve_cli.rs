@@ -20,10 +20,15 @@ impl Drop for Served {
 
 /// Starts `addperm serve` on a free port; returns the process and the URL it printed.
 fn serve() -> (Served, String) {
+    serve_with(&[], Stdio::null())
+}
+
+fn serve_with(extra: &[&str], stderr: Stdio) -> (Served, String) {
     let mut child = Command::new(BIN)
         .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -93,4 +98,43 @@ fn unusable_targets_are_clear_errors() {
     let out = check("http://127.0.0.1:9", &["--tag", "Principal"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("refused the connection"));
+}
+
+#[test]
+fn seeded_functions_exist_and_the_requests_are_counted() {
+    let (mut served, url) = serve_with(&["--seed-function", "seeded-fn"], Stdio::piped());
+    let add = |path: &str| {
+        let response = ureq::post(format!("{url}/2015-03-31/functions/{path}/policy"))
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .send(r#"{"StatementId":"s","Action":"lambda:InvokeFunction","Principal":"s3.amazonaws.com"}"#)
+            .unwrap();
+        response.status().as_u16()
+    };
+    assert_eq!(add("seeded-fn"), 201);
+    assert_eq!(add("seeded-fn:live"), 201);
+    assert_eq!(add("seeded-fn:1"), 201);
+    assert_eq!(add("seeded-fn:2"), 404);
+    assert_eq!(add("other-fn"), 404);
+    stop_with(&mut served, "-TERM");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut served.0.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("stopped after 5 requests"), "{stderr}");
+}
+
+#[test]
+fn a_seeded_function_must_be_a_valid_name() {
+    let out = Command::new(BIN)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--seed-function",
+            "bad name",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot create the function"));
 }

@@ -21,11 +21,26 @@ pub struct Args {
     /// when the boundary table misses one.
     #[arg(long)]
     coverage: bool,
+    /// With --kind all: the same cases, one of each kind in turn (boundary, valid, invalid,
+    /// sequence) instead of kind after kind, so every prefix of the file (`head -n N`) is a mix
+    /// of all four; the detection benchmark runs them in this order.
+    #[arg(long)]
+    interleave: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let generated = generate::generate(args.kind, args.count, args.seed)?;
-    let cases: Vec<case::Case> = generated.into_iter().map(|g| g.case).collect();
+    anyhow::ensure!(
+        !args.interleave || args.kind == Kind::All,
+        "--interleave only applies to --kind all"
+    );
+    let cases: Vec<case::Case> = if args.interleave {
+        addperm::measure::interleaved(args.count, args.seed)?
+    } else {
+        generate::generate(args.kind, args.count, args.seed)?
+            .into_iter()
+            .map(|g| g.case)
+            .collect()
+    };
     if !args.coverage {
         let mut out = std::io::stdout().lock();
         out.write_all(case::to_jsonl(&cases).as_bytes())?;

@@ -1,6 +1,6 @@
 //! `addperm serve`: the reference as a Lambda HTTP emulator until SIGINT or SIGTERM.
 
-use addperm::reference::{Config, Fault, Revisions};
+use addperm::reference::{Config, Fault, Reference, Revisions};
 use anyhow::Context;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -26,6 +26,27 @@ pub struct Args {
     /// a test suite, never for use as an emulator.
     #[arg(long, value_name = "NAME", value_parser = super::target::parse_fault)]
     fault: Option<Fault>,
+    /// Create function NAME before serving, with version 1 and alias `live` -> 1 (repeatable).
+    /// For tools that cannot provision functions themselves (Schemathesis with the `addperm
+    /// openapi` file): without a function every AddPermission answers 404.
+    #[arg(long, value_name = "NAME")]
+    seed_function: Vec<String>,
+}
+
+/// The reference `serve` starts with: `config`, and each of `names` created with version 1
+/// and alias `live` -> 1.
+fn seeded(config: Config, names: &[String]) -> anyhow::Result<Reference> {
+    let mut reference = Reference::new(config);
+    for name in names {
+        let made = reference
+            .create_function(name)
+            .and_then(|_| reference.publish_version(name))
+            .and_then(|_| reference.create_alias(name, "live", "1"));
+        if let Err(e) = made {
+            anyhow::bail!("cannot create the function {name:?}: {}", e.message);
+        }
+    }
+    Ok(reference)
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -38,6 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         fault: args.fault,
         ..Config::default()
     };
+    let reference = seeded(config.clone(), &args.seed_function)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -67,8 +89,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 _ = terminate.recv() => {}
             }
         };
-        addperm::serve::run(listener, config, stopped).await?;
-        eprintln!("addperm serve: stopped");
+        let requests = addperm::serve::serve_reference(listener, reference, stopped).await?;
+        eprintln!("addperm serve: stopped after {requests} requests");
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -24,6 +24,7 @@ pub enum Fault {
     LatestAccepted,
     LatestNotFound,
     QualifierMismatchIgnored,
+    ForeignArnResolved,
     NoDuplicateSid,
     SharedPolicy,
     RevisionAgainstFunction,
@@ -43,7 +44,7 @@ pub enum Fault {
 }
 
 impl Fault {
-    pub const ALL: [Fault; 31] = [
+    pub const ALL: [Fault; 32] = [
         Fault::StatementIdMaxOffByOne,
         Fault::UnicodeDigits,
         Fault::UnicodeSpace,
@@ -59,6 +60,7 @@ impl Fault {
         Fault::LatestAccepted,
         Fault::LatestNotFound,
         Fault::QualifierMismatchIgnored,
+        Fault::ForeignArnResolved,
         Fault::NoDuplicateSid,
         Fault::SharedPolicy,
         Fault::RevisionAgainstFunction,
@@ -139,6 +141,10 @@ impl Fault {
             Fault::QualifierMismatchIgnored => (
                 "qualifier-mismatch-ignored",
                 "the Qualifier parameter silently wins over the ARN's",
+            ),
+            Fault::ForeignArnResolved => (
+                "foreign-arn-resolved",
+                "an ARN naming another account, region or partition finds the local function of that name",
             ),
             Fault::NoDuplicateSid => ("no-duplicate-sid", "a duplicate StatementId is added again"),
             Fault::SharedPolicy => ("shared-policy", "one policy is shared by all qualifiers"),

@@ -604,7 +604,7 @@ impl Reference {
         ]
         .iter()
         .any(|(given, ours)| given.as_ref().is_some_and(|g| g != *ours));
-        if foreign {
+        if foreign && !self.faulty(Fault::ForeignArnResolved) {
             // The ARN as written, parts it leaves out filled in from this account and region.
             let pick = |given: &Option<String>, ours: &String| {
                 given.clone().unwrap_or_else(|| ours.clone())

@@ -16,6 +16,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -35,7 +36,20 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
-    let state = Arc::new(Mutex::new(Reference::new(config)));
+    serve_reference(listener, Reference::new(config), shutdown)
+        .await
+        .map(|_| ())
+}
+
+/// As [`run`], serving `reference` as it is (with the functions it already holds), and
+/// returning how many HTTP requests were answered.
+pub async fn serve_reference(
+    listener: TcpListener,
+    reference: Reference,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<u64> {
+    let state = Arc::new(Mutex::new(reference));
+    let requests = Arc::new(AtomicU64::new(0));
     let graceful = GracefulShutdown::new();
     let mut builder = http1::Builder::new();
     builder
@@ -58,7 +72,11 @@ pub async fn run(
         // Small request/response pairs: without NODELAY, Nagle delays every answer.
         let _ = stream.set_nodelay(true);
         let state = Arc::clone(&state);
-        let service = service_fn(move |request| service::respond(Arc::clone(&state), request));
+        let requests = Arc::clone(&requests);
+        let service = service_fn(move |request| {
+            requests.fetch_add(1, Ordering::Relaxed);
+            service::respond(Arc::clone(&state), request)
+        });
         let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             // A client that vanishes mid-request is its own problem, not the server's.
@@ -70,7 +88,7 @@ pub async fn run(
         () = graceful.shutdown() => {}
         () = tokio::time::sleep(GRACE) => {}
     }
-    Ok(())
+    Ok(requests.load(Ordering::Relaxed))
 }
 
 /// A server running in a background thread: for tests, benchmarks and embedding. It stops
