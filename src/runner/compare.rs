@@ -33,6 +33,39 @@ fn show(v: Option<&str>) -> String {
     v.map_or_else(|| "-".to_string(), str::to_string)
 }
 
+/// Whether `message` matches the `message_like` regex `re`.
+///
+/// Generated cases expect exact messages, written as `^<regex::escape(message)>$`; those are
+/// compared as strings, since compiling a regex per case costs more than running the case. Any
+/// other regex is compiled (the case file was checked when read, so it compiles; a broken one
+/// fails the comparison).
+fn message_matches(re: &str, message: &str) -> bool {
+    if let Some(literal) = re
+        .strip_prefix('^')
+        .and_then(|r| r.strip_suffix('$'))
+        .and_then(unescape_literal)
+    {
+        if regex::escape(&literal) == re[1..re.len() - 1] {
+            return literal == message;
+        }
+    }
+    regex::Regex::new(re).is_ok_and(|r| r.is_match(message))
+}
+
+/// The text an escaped literal stands for, or `None` when `s` has unescaped metacharacters.
+fn unescape_literal(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push(chars.next().filter(|e| !e.is_alphanumeric())?),
+            c if "^$.|?*+()[]{}".contains(c) => return None,
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
 /// Every difference between `expect` and `actual` at strictness `mode`.
 pub fn compare(expect: &Expect, actual: &Observed, mode: Compare) -> Vec<Difference> {
     let mut out = Vec::new();
@@ -56,10 +89,10 @@ pub fn compare(expect: &Expect, actual: &Observed, mode: Compare) -> Vec<Differe
     }
     if mode >= Compare::Message {
         if let Some(re) = &expect.message_like {
-            // The case file was checked when read, so the regex compiles; a broken one fails.
-            let ok = regex::Regex::new(re)
-                .map(|r| actual.message.as_deref().is_some_and(|m| r.is_match(m)))
-                .unwrap_or(false);
+            let ok = actual
+                .message
+                .as_deref()
+                .is_some_and(|m| message_matches(re, m));
             if !ok {
                 out.push(Difference {
                     field: "message",
@@ -122,6 +155,28 @@ mod tests {
             error_type: None,
             message_like: None,
             statement: None,
+        }
+    }
+
+    #[test]
+    fn escaped_literals_compare_like_their_regex() {
+        for (re, m) in [
+            (
+                r"^Function not found: arn:aws:lambda:us\-east\-1:1:function:f$",
+                "Function not found: arn:aws:lambda:us-east-1:1:function:f",
+            ),
+            (r"^a\.b \(c\) \$LATEST$", "a.b (c) $LATEST"),
+            (r"^a\.b$", "axb"),
+            (
+                r"^1 validation error detected: .*statementId.*",
+                "1 validation error detected: x statementId y",
+            ),
+            (r"^\d+$", "123"),
+            (r"^ab$", "abc"),
+            ("^$", ""),
+        ] {
+            let expected = regex::Regex::new(re).unwrap().is_match(m);
+            assert_eq!(message_matches(re, m), expected, "{re} vs {m}");
         }
     }
 
