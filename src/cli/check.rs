@@ -133,7 +133,8 @@ pub fn run_and_report(mut cases: Vec<Case>, args: &RunArgs) -> anyhow::Result<Ex
         }
     }
     if let Some(path) = &args.write_baseline {
-        let recorded = Baseline::record(&info.target, &results);
+        let recorded =
+            Baseline::record_cases(&info.target, &cases, &target.placeholders(), &results);
         recorded.write(path)?;
         eprintln!(
             "recorded {} divergences in {}",

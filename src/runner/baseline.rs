@@ -5,7 +5,8 @@
 //! same case fails the same way: same verdict, same differing fields, same status and error type.
 //! Messages are kept for people but not compared, since emulators put request ids in them.
 
-use super::{CaseResult, Verdict};
+use super::{observed_with_case_names, CaseResult, Verdict};
+use crate::case::{Case, Placeholders};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -105,6 +106,26 @@ impl Baseline {
                 .filter_map(|r| Divergence::of(r).map(|d| (r.id.clone(), d)))
                 .collect(),
         }
+    }
+
+    /// Records every divergence of `results` (the results of `cases`, in the same order) with
+    /// the function names the cases wrote rather than the target's per-run renamings, so that
+    /// recording the same behaviour twice writes the same file.
+    pub fn record_cases(
+        target: &str,
+        cases: &[Case],
+        vars: &Placeholders,
+        results: &[CaseResult],
+    ) -> Baseline {
+        let named: Vec<CaseResult> = cases
+            .iter()
+            .zip(results)
+            .map(|(case, r)| CaseResult {
+                actual: observed_with_case_names(case, vars, r),
+                ..r.clone()
+            })
+            .collect();
+        Baseline::record(target, &named)
     }
 
     /// Judges `results` against the baseline. Baseline entries for cases that did not run
@@ -212,6 +233,33 @@ mod tests {
         assert_eq!(j.fixed, ["a"]);
         assert!(j.passes(false));
         assert!(!j.passes(true));
+    }
+
+    #[test]
+    fn records_the_cases_own_function_names() {
+        let cases = crate::case::parse(
+            r#"{"id": "a", "request": {"function_name": "fixture-fn", "body": {}}, "expect": {"status": 201}}"#,
+            "t",
+        )
+        .unwrap();
+        let renamed = |suffix: &str| {
+            let mut r = result("a", 404, &["status"]);
+            let name = format!("fixture-fn-{suffix}");
+            r.sent = Some(crate::runner::SentRequest {
+                function_name: name.clone(),
+                qualifier: None,
+                body: "{}".into(),
+            });
+            r.actual.as_mut().unwrap().message = Some(format!(
+                "Function not found: arn:aws:lambda:us-east-1:123456789012:function:{name}"
+            ));
+            r
+        };
+        let vars = Placeholders::default();
+        let one = Baseline::record_cases("t", &cases, &vars, &[renamed("0badf00d")]);
+        let two = Baseline::record_cases("t", &cases, &vars, &[renamed("12345678")]);
+        assert_eq!(one, two);
+        assert!(one.divergences["a"].seen.ends_with(":function:fixture-fn"));
     }
 
     #[test]
