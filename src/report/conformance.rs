@@ -81,39 +81,100 @@ struct Row {
     diverging: usize,
     /// Diverging cases whose expectation is marked `inferred` (not recorded AWS behaviour).
     inferred: usize,
+    /// Cases where the row's check could not be made: a wire-format check on an answer that is
+    /// wrong in other ways (the statement's bytes are compared only when its JSON is right).
+    unjudged: usize,
     example: Option<String>,
+    unjudged_example: Option<String>,
+}
+
+/// How one case stands in a row.
+#[derive(Clone, Copy, PartialEq)]
+enum Standing {
+    Conforms,
+    Diverges,
+    /// The check could not be made (see [`Row::unjudged`]).
+    Unjudged,
+}
+
+impl From<bool> for Standing {
+    fn from(diverges: bool) -> Self {
+        if diverges {
+            Standing::Diverges
+        } else {
+            Standing::Conforms
+        }
+    }
+}
+
+/// How `case` stands on the wire check `field`: diverging when it differs there; not judged
+/// when it did not differ there but is wrong otherwise, and the check depends on the rest
+/// being right (all but the content type, which is compared whatever the answer).
+fn wire_judgement(case: &Value, field: &str) -> Standing {
+    if wire_differences(case).contains(&field) {
+        Standing::Diverges
+    } else if field != "content-type" && diverges_semantically(case) {
+        Standing::Unjudged
+    } else {
+        Standing::Conforms
+    }
 }
 
 impl Row {
-    /// Counts `case`, diverging when `diverges` says so.
-    fn add(&mut self, case: &Value, diverges: bool) {
+    /// Counts `case` as `judged`.
+    fn add(&mut self, case: &Value, judged: impl Into<Standing>) {
         self.cases += 1;
-        if diverges {
-            self.diverging += 1;
-            if tags(case).iter().any(|t| t == "inferred") {
-                self.inferred += 1;
+        match judged.into() {
+            Standing::Conforms => {}
+            Standing::Diverges => {
+                self.diverging += 1;
+                if tags(case).iter().any(|t| t == "inferred") {
+                    self.inferred += 1;
+                }
+                if self.example.is_none() {
+                    self.example = Some(one_line(case));
+                }
             }
-            if self.example.is_none() {
-                self.example = Some(one_line(case));
+            Standing::Unjudged => {
+                self.unjudged += 1;
+                if self.unjudged_example.is_none() {
+                    self.unjudged_example = Some(one_line(case));
+                }
             }
         }
     }
 
     fn cells(&self) -> String {
-        let verdict = if self.diverging == 0 {
-            "conforms".to_string()
-        } else if self.diverging == self.inferred {
+        let verdict = if self.diverging == 0 && self.unjudged == self.cases {
             format!(
-                "diverges from inferred behaviour only ({}/{})",
-                self.diverging, self.cases
+                "not judged: the answer is wrong otherwise ({}/{})",
+                self.unjudged, self.cases
             )
+        } else if self.diverging == 0 && self.unjudged > 0 {
+            format!("conforms ({} not judged)", self.unjudged)
+        } else if self.diverging == 0 {
+            "conforms".to_string()
         } else {
-            format!("**diverges** ({}/{})", self.diverging, self.cases)
+            let unjudged = match self.unjudged {
+                0 => String::new(),
+                n => format!("; {n} not judged"),
+            };
+            if self.diverging == self.inferred {
+                format!(
+                    "diverges from inferred behaviour only ({}/{}{unjudged})",
+                    self.diverging, self.cases
+                )
+            } else {
+                format!("**diverges** ({}/{}{unjudged})", self.diverging, self.cases)
+            }
         };
         format!(
             "{} | {verdict} | {}",
             self.cases,
-            self.example.as_deref().unwrap_or("")
+            self.example
+                .as_deref()
+                .or(self.unjudged_example.as_deref())
+                .unwrap_or("")
         )
     }
 }
@@ -209,8 +270,9 @@ pub fn conformance_markdown(runs: &[Run<'_>]) -> String {
         let semantic = cases.iter().filter(|c| diverges_semantically(c)).count();
         let _ = writeln!(
             out,
-            "{} of them answer as AWS does apart from the wire format (table below).",
-            cases.len() - semantic
+            "Apart from the wire format (first table), {} of the {} answer as AWS does.",
+            cases.len() - semantic,
+            cases.len()
         );
         let mut members: BTreeMap<String, Row> = BTreeMap::new();
         let mut outcomes: BTreeMap<String, Row> = BTreeMap::new();
@@ -223,14 +285,16 @@ pub fn conformance_markdown(runs: &[Run<'_>]) -> String {
             members.entry(member).or_default().add(c, diverges);
             let expected = outcome(&c["expected"]["status"], &c["expected"]["error_type"]);
             outcomes.entry(expected).or_default().add(c, diverges);
-            let wire_diffs = wire_differences(c);
             for cat in t.iter().filter_map(|t| t.strip_prefix("divergence:")) {
                 let by_wire = WIRE_CATEGORIES.iter().find(|(name, _)| *name == cat);
-                let d = match by_wire {
-                    Some((_, field)) => wire_diffs.contains(field),
-                    None => diverges,
+                let judged = match by_wire {
+                    Some((_, field)) => wire_judgement(c, field),
+                    None => diverges.into(),
                 };
-                categories.entry(cat.to_string()).or_default().add(c, d);
+                categories
+                    .entry(cat.to_string())
+                    .or_default()
+                    .add(c, judged);
             }
             // A wire check applies to the cases that expect success (the status, the statement)
             // or, for the content type, to every case.
@@ -239,7 +303,7 @@ pub fn conformance_markdown(runs: &[Run<'_>]) -> String {
                 if success || field == "content-type" {
                     wire.entry(label.to_string())
                         .or_default()
-                        .add(c, wire_diffs.contains(&field));
+                        .add(c, wire_judgement(c, field));
                 }
             }
         }
@@ -310,7 +374,7 @@ mod tests {
         }]);
         assert!(md.contains("**1 of 3 cases conform**"), "{md}");
         assert!(
-            md.contains("1 of them answer as AWS does apart from the wire format"),
+            md.contains("Apart from the wire format (first table), 1 of the 3 answer as AWS does."),
             "{md}"
         );
         assert!(md.contains("| StatementId | 1 | **diverges** (1/1) | `b`: expected 400 ValidationException, got 201 |"), "{md}");
@@ -336,8 +400,8 @@ mod tests {
                 {"id": "b", "tags": ["SourceAccount", "divergence:success-status-201"], "verdict": "mismatch",
                  "expected": {"status": 201, "error_type": null}, "actual": {"status": 200},
                  "differences": [{"field": "status"}, {"field": "statement"}]},
-                // A refused valid request is no wire detail.
-                {"id": "c", "tags": ["Action"], "verdict": "mismatch",
+                // A refused valid request is no wire detail; its bytes cannot be judged.
+                {"id": "c", "tags": ["Action", "divergence:condition-key-order"], "verdict": "mismatch",
                  "expected": {"status": 201, "error_type": null},
                  "actual": {"status": 400, "error_type": "ValidationException"},
                  "differences": [{"field": "status"}, {"field": "error_type"}]},
@@ -348,13 +412,13 @@ mod tests {
             report: &report,
         }]);
         assert!(
-            md.contains("1 of them answer as AWS does apart from the wire format"),
+            md.contains("Apart from the wire format (first table), 1 of the 3 answer as AWS does."),
             "{md}"
         );
         assert!(md.contains("| Principal | 1 | conforms |  |"), "{md}");
         assert!(md.contains("| SourceAccount | 1 | **diverges** (1/1) | `b`: expected 201, got 200, other statement |"), "{md}");
         assert!(md.contains("| Action | 1 | **diverges** (1/1) | `c`: expected 201, got 400 ValidationException, other error_type |"), "{md}");
-        assert!(md.contains("| success status 201 | 3 | **diverges** (2/3) | `a`: expected 201, got 200, other statement-bytes |"), "{md}");
+        assert!(md.contains("| success status 201 | 3 | **diverges** (2/3; 1 not judged) | `a`: expected 201, got 200, other statement-bytes |"), "{md}");
         assert!(
             md.contains("| principal-account-expansion | 1 | conforms |"),
             "{md}"
@@ -365,6 +429,14 @@ mod tests {
         );
         assert!(
             md.contains("| success-status-201 | 1 | **diverges** (1/1) |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| condition-key-order | 1 | not judged: the answer is wrong otherwise (1/1) | `c`:"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| statement bytes (compact JSON, key order; `--compare exact`) | 3 | **diverges** (1/3; 2 not judged) |"),
             "{md}"
         );
     }
