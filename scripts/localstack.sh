@@ -19,7 +19,10 @@
 #                            interpreter for the venv; must be >= 3.12
 #                            (default: first python >= 3.12 found on PATH,
 #                            in pyenv's versions, or via `uv python find`)
-#   ADDPERM_LOCALSTACK_SPEC  pip requirement (default: localstack-core[runtime]==2026.3.0)
+#   ADDPERM_LOCALSTACK_SPEC  pip requirement (default: localstack-core[runtime]==2026.3.0,
+#                            installed with the pins of scripts/constraints/localstack.txt,
+#                            the versions conformance/baselines/localstack.json was
+#                            recorded with)
 #   ADDPERM_START_TIMEOUT    seconds to wait for readiness (default: 120)
 #   ADDPERM_STOP_GRACE       seconds between SIGTERM and SIGKILL (default: 5)
 #   ADDPERM_LOCALSTACK_DEBUG set to 1 for LocalStack's DEBUG logging
@@ -41,8 +44,14 @@
 #    /var/lib/localstack. Host mode keeps everything under FILESYSTEM_ROOT.
 #  * GATEWAY_SERVER=hypercorn: the default twisted gateway ignores the host
 #    part of GATEWAY_LISTEN and binds 0.0.0.0; hypercorn honours 127.0.0.1.
-#  * SERVICES=lambda,iam,sts, DNS_ADDRESS=0, DISABLE_EVENTS=1, telemetry off:
-#    start only what the tests need, no DNS server, no phoning home.
+#  * SERVICES=lambda,iam,sts, DNS_ADDRESS=0, DISABLE_EVENTS=1, telemetry off,
+#    SKIP_SSL_CERT_DOWNLOAD=1: start only what the tests need, no DNS server, no
+#    phoning home (without the last one it tries to fetch a TLS certificate from
+#    api.localstack.cloud at every start).
+#  * EAGER_SERVICE_LOADING=1, and "ready" means the health endpoint says
+#    "lambda": "running": otherwise the Lambda provider is loaded by the first
+#    request, which then takes 2-10 s (more than a client's time-out on a busy
+#    machine) and makes the first case of a run flaky.
 #  * XDG_CACHE_HOME/TMPDIR under the data dir: the plugin entry-point cache and
 #    temp files stay out of ~/.cache and /tmp.
 #  * Without docker, CreateFunction succeeds but the function ends in
@@ -79,6 +88,7 @@ PIDFILE="$DIR/run/localstack-$PORT.pid"
 LOGFILE="$DIR/run/localstack-$PORT.log"
 URL="http://127.0.0.1:$PORT"
 SPEC="${ADDPERM_LOCALSTACK_SPEC:-localstack-core[runtime]==2026.3.0}"
+CONSTRAINTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/constraints/localstack.txt"
 START_TIMEOUT="${ADDPERM_START_TIMEOUT:-120}"
 STOP_GRACE="${ADDPERM_STOP_GRACE:-5}"
 validate_uint ADDPERM_START_TIMEOUT "$START_TIMEOUT"
@@ -86,9 +96,9 @@ validate_uint ADDPERM_STOP_GRACE "$STOP_GRACE"
 S3_STORAGE="/tmp/localstack-s3-storage"
 PATTERN="$VENV/bin/python -m localstack.runtime.main"
 
-# Ready once the health endpoint lists the lambda service.
+# Ready once the health endpoint says the (eagerly loaded) lambda service runs.
 localstack_ready() {
-  curl -s -m 2 "$URL/_localstack/health" 2>/dev/null | grep -q '"lambda"'
+  curl -s -m 2 "$URL/_localstack/health" 2>/dev/null | grep -q '"lambda": *"running"'
 }
 
 do_start() {
@@ -109,7 +119,7 @@ do_start() {
   package python3.12) and/or point ADDPERM_PYTHON at it."
   fi
   ensure_venv "$VENV" "$py" "localstack.runtime.main, cbor2._decoder, service_identity, hypercorn" \
-    "$SPEC" 'cbor2<6' 'pyopenssl>=25,<26' 'cryptography>=45.0.7,<47' service_identity
+    "$SPEC" 'cbor2<6' 'pyopenssl>=25,<26' 'cryptography>=45.0.7,<47' service_identity -c "$CONSTRAINTS"
 
   # Fresh state on every start.
   rm -rf "$DATA"
@@ -120,6 +130,8 @@ do_start() {
     GATEWAY_SERVER=hypercorn \
     GATEWAY_LISTEN="127.0.0.1:$PORT" \
     SERVICES=lambda,iam,sts \
+    EAGER_SERVICE_LOADING=1 \
+    SKIP_SSL_CERT_DOWNLOAD=1 \
     PERSISTENCE=0 \
     DNS_ADDRESS=0 \
     DISABLE_EVENTS=1 \

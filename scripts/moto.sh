@@ -5,6 +5,7 @@
 #   scripts/moto.sh start  [PORT]   install if needed, start, wait, print base URL
 #   scripts/moto.sh stop   [PORT]   SIGTERM, SIGKILL after a grace period, clean up
 #   scripts/moto.sh status [PORT]   print the base URL if running (exit 0), else exit 1
+#   scripts/moto.sh reset  [PORT]   wipe all of moto's state, then seed it again
 # PORT defaults to 5055. The server binds 127.0.0.1 only.
 #
 # `start` is idempotent: if our moto already runs on PORT it just prints the URL.
@@ -14,7 +15,9 @@
 #   ADDPERM_TARGETS_DIR   where venvs, pid and log files live
 #                         (default: $HOME/.cache/addperm/targets)
 #   ADDPERM_PYTHON        interpreter for the venv (default: first python >= 3.9 found)
-#   ADDPERM_MOTO_SPEC     pip requirement (default: 'moto[server]>=5,<6')
+#   ADDPERM_MOTO_SPEC     pip requirement (default: 'moto[server]==5.2.5', installed
+#                         with the pins of scripts/constraints/moto.txt, the versions
+#                         conformance/baselines/moto.json was recorded with)
 #   ADDPERM_START_TIMEOUT seconds to wait for readiness (default: 30)
 #   ADDPERM_STOP_GRACE    seconds between SIGTERM and SIGKILL (default: 10)
 #
@@ -29,7 +32,19 @@
 #     it, POST /2015-03-31/functions/... is routed to S3 and fails.
 #   * region = the credential scope's region; account = 123456789012 unless
 #     the server runs with MOTO_ACCOUNT_ID or the request has x-moto-account-id.
-#   * Reset all state without a restart: curl -X POST <URL>/moto-api/reset
+#   * Reset all state without a restart: `moto.sh reset` (POST <URL>/moto-api/reset,
+#     then the seeding below again).
+#
+# Seeding: moto checks that the Role of a CreateFunction exists in its IAM (400
+# InvalidParameterValueException "The role defined for the function cannot be
+# assumed by Lambda." otherwise). addperm's CreateFunction names the role
+# arn:aws:iam::123456789012:role/addperm-fixture-role (src/wire/mod.rs), so
+# `start` creates that role (IAM CreateRole; EntityAlreadyExists is fine). It is
+# the only thing seeded: every function, version, alias and permission a case
+# needs is created by addperm's runner through the Lambda API. The role belongs
+# to the environment (on AWS it would exist before any test runs), which is why
+# it is made here and not by addperm's HTTP target, which speaks Lambda only and
+# must never write to IAM when pointed at a real account.
 set -euo pipefail
 
 PROG="moto.sh"
@@ -37,14 +52,14 @@ PROG="moto.sh"
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/lib/targets.sh"
 
 usage() {
-  sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
 CMD="${1:-}"
 PORT="${2:-5055}"
 [ $# -le 2 ] || usage
-case "$CMD" in start | stop | status) ;; *) usage ;; esac
+case "$CMD" in start | stop | status | reset) ;; *) usage ;; esac
 validate_port "$PORT"
 
 DIR="$(targets_dir)"
@@ -52,7 +67,8 @@ VENV="$DIR/moto-venv"
 PIDFILE="$DIR/run/moto-$PORT.pid"
 LOGFILE="$DIR/run/moto-$PORT.log"
 URL="http://127.0.0.1:$PORT"
-SPEC="${ADDPERM_MOTO_SPEC:-moto[server]>=5,<6}"
+SPEC="${ADDPERM_MOTO_SPEC:-moto[server]==5.2.5}"
+CONSTRAINTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/constraints/moto.txt"
 START_TIMEOUT="${ADDPERM_START_TIMEOUT:-30}"
 STOP_GRACE="${ADDPERM_STOP_GRACE:-10}"
 validate_uint ADDPERM_START_TIMEOUT "$START_TIMEOUT"
@@ -65,12 +81,38 @@ moto_ready() {
   [ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$URL/moto-api/" 2>/dev/null)" = 200 ]
 }
 
+# The role of addperm's CreateFunction (src/wire/mod.rs). Account 123456789012 is
+# moto's default account, which is also addperm's default ${ACCOUNT}.
+ROLE_NAME="addperm-fixture-role"
+ROLE_TRUST='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+
+# seed_role: create ROLE_NAME in moto's IAM; an existing one is kept.
+seed_role() {
+  local out code
+  out="$(mktemp)"
+  code="$(curl -s -m 10 -o "$out" -w '%{http_code}' -X POST "$URL/" \
+    -H 'Authorization: AWS4-HMAC-SHA256 Credential=123456789012/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0' \
+    --data-urlencode Action=CreateRole --data-urlencode Version=2010-05-08 \
+    --data-urlencode "RoleName=$ROLE_NAME" --data-urlencode "AssumeRolePolicyDocument=$ROLE_TRUST" || true)"
+  case "$code" in
+    200) log "created IAM role $ROLE_NAME" ;;
+    409) ;; # EntityAlreadyExists: seeded before
+    *)
+      head -c 500 "$out" >&2 || true
+      rm -f "$out"
+      die "IAM CreateRole $ROLE_NAME on $URL answered HTTP ${code:-nothing}"
+      ;;
+  esac
+  rm -f "$out"
+}
+
 do_start() {
   local pid py
   require_cmd curl
 
   if pid="$(read_pidfile "$PIDFILE" "$PATTERN")"; then
     wait_ready "$pid" "$START_TIMEOUT" "$LOGFILE" moto_ready
+    seed_role
     log "already running (pid $pid)"
     echo "$URL"
     return 0
@@ -79,13 +121,14 @@ do_start() {
 
   py="$(find_python 3 9 ADDPERM_PYTHON)" ||
     die "no python >= 3.9 found (set ADDPERM_PYTHON=/path/to/python3)"
-  ensure_venv "$VENV" "$py" "moto.server, flask" "$SPEC"
+  ensure_venv "$VENV" "$py" "moto.server, flask" "$SPEC" -c "$CONSTRAINTS"
   [ -x "$VENV/bin/moto_server" ] || die "$VENV/bin/moto_server missing after install"
 
   spawn_detached "$LOGFILE" "$VENV/bin/python" "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT"
   pid="$SPAWNED_PID"
   echo "$pid" >"$PIDFILE"
   wait_ready "$pid" "$START_TIMEOUT" "$LOGFILE" moto_ready
+  seed_role
   log "moto $("$VENV/bin/python" -c 'import moto; print(moto.__version__)') ready (pid $pid, log $LOGFILE)"
   echo "$URL"
 }
@@ -101,8 +144,17 @@ do_status() {
   return 1
 }
 
+do_reset() {
+  read_pidfile "$PIDFILE" "$PATTERN" >/dev/null || die "moto is not running on port $PORT (start it first)"
+  [ "$(curl -s -m 10 -o /dev/null -w '%{http_code}' -X POST "$URL/moto-api/reset" || true)" = 200 ] ||
+    die "POST $URL/moto-api/reset failed"
+  seed_role
+  log "reset moto on port $PORT"
+}
+
 case "$CMD" in
   start) do_start ;;
+  reset) do_reset ;;
   stop) stop_emulator "$PIDFILE" "$PATTERN" "$STOP_GRACE" "moto on port $PORT" ;;
   status) do_status ;;
 esac

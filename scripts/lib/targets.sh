@@ -120,12 +120,23 @@ find_python() {
 
 # ensure_venv VENV PYTHON CHECK_IMPORTS PIP_ARGS...
 # Creates VENV with PYTHON and pip-installs PIP_ARGS, unless it already exists,
-# was built from the same PIP_ARGS (stamp file) and `import CHECK_IMPORTS` works.
+# was built from the same PIP_ARGS (stamp file; for `-c FILE` the stamp holds
+# FILE's name and checksum, so editing a constraints file reinstalls) and
+# `import CHECK_IMPORTS` works.
 # The stamp is written last, so an interrupted install is redone from scratch.
 ensure_venv() {
-  local venv="$1" py="$2" imports="$3" spec
+  local venv="$1" py="$2" imports="$3" spec arg prev=""
   shift 3
-  spec="$*"
+  spec=""
+  for arg in "$@"; do
+    if [ "$prev" = "-c" ]; then
+      [ -r "$arg" ] || die "constraints file $arg is missing"
+      # Name and checksum, not the path: every checkout shares the venv.
+      arg="${arg##*/}@$(cksum <"$arg" | cut -d' ' -f1)"
+    fi
+    spec="${spec:+$spec }$arg"
+    prev="$arg"
+  done
   if [ -x "$venv/bin/python" ] && [ -f "$venv/.addperm-spec" ] &&
      [ "$(cat "$venv/.addperm-spec")" = "$spec" ] &&
      "$venv/bin/python" -c "import $imports" >/dev/null 2>&1; then

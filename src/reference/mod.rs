@@ -212,6 +212,15 @@ impl Reference {
         self.get_function(name, Some(&version))
     }
 
+    /// UpdateFunctionConfiguration: only `$LATEST`'s RevisionId changes (the reference keeps no
+    /// configuration). It lets a runner publish several versions of one function on AWS, which
+    /// publishes no new version while code and configuration are unchanged.
+    pub fn update_function_configuration(&mut self, name: &str) -> Outcome<FunctionInfo> {
+        let revision = self.next_revision();
+        self.function_mut(name)?.revision = revision;
+        self.get_function(name, None)
+    }
+
     /// CreateAlias pointing at a published version or `$LATEST`.
     pub fn create_alias(
         &mut self,

@@ -38,6 +38,11 @@ impl Reference {
             Operation::PublishVersion { name } => {
                 ok(201, configuration(&self.publish_version(name)?), Rule::Ok)
             }
+            Operation::UpdateFunctionConfiguration { name, .. } => ok(
+                200,
+                configuration(&self.update_function_configuration(name)?),
+                Rule::Ok,
+            ),
             Operation::CreateAlias {
                 name,
                 alias,

@@ -13,44 +13,168 @@ pub struct Run<'a> {
     pub report: &'a Value,
 }
 
+/// The wire-format checks: a difference in one of them says nothing about what the request's
+/// members did, so it is reported in its own table instead of against every member. The success
+/// status counts here only as 201 versus another 2xx (a request that was refused is no wire
+/// detail).
+const WIRE_FIELDS: [(&str, &str); 3] = [
+    ("status", "success status 201"),
+    (
+        "statement-bytes",
+        "statement bytes (compact JSON, key order; `--compare exact`)",
+    ),
+    (
+        "content-type",
+        "content type application/json (`--compare exact`)",
+    ),
+];
+
+/// Divergence categories (`divergence:<name>` tags) about the wire format, judged on the wire
+/// field named here; every other category is judged on the other fields.
+const WIRE_CATEGORIES: [(&str, &str); 6] = [
+    ("success-status-201", "status"),
+    ("statement-key-order", "statement-bytes"),
+    ("statement-compact-json", "statement-bytes"),
+    ("condition-key-order", "statement-bytes"),
+    ("condition-operator-order", "statement-bytes"),
+    ("content-type-json", "content-type"),
+];
+
+fn differing_fields(case: &Value) -> Vec<&str> {
+    case["differences"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["field"].as_str())
+        .collect()
+}
+
+/// Whether the status difference of `case` is only a different success code.
+fn success_status_only(case: &Value) -> bool {
+    let success = |v: &Value| v.as_u64().is_some_and(|s| (200..300).contains(&s));
+    success(&case["expected"]["status"]) && success(&case["actual"]["status"])
+}
+
+/// The wire fields `case` differs in.
+fn wire_differences(case: &Value) -> Vec<&'static str> {
+    let fields = differing_fields(case);
+    WIRE_FIELDS
+        .iter()
+        .map(|(f, _)| *f)
+        .filter(|f| fields.contains(f) && (*f != "status" || success_status_only(case)))
+        .collect()
+}
+
+/// Whether `case` diverges in anything but the wire format (or gave no answer at all).
+fn diverges_semantically(case: &Value) -> bool {
+    if case["verdict"] == "pass" {
+        return false;
+    }
+    let wire = wire_differences(case);
+    let fields = differing_fields(case);
+    fields.is_empty() || fields.iter().any(|f| !wire.contains(f))
+}
+
 #[derive(Default)]
 struct Row {
     cases: usize,
     diverging: usize,
     /// Diverging cases whose expectation is marked `inferred` (not recorded AWS behaviour).
     inferred: usize,
+    /// Cases where the row's check could not be made: a wire-format check on an answer that is
+    /// wrong in other ways (the statement's bytes are compared only when its JSON is right).
+    unjudged: usize,
     example: Option<String>,
+    unjudged_example: Option<String>,
+}
+
+/// How one case stands in a row.
+#[derive(Clone, Copy, PartialEq)]
+enum Standing {
+    Conforms,
+    Diverges,
+    /// The check could not be made (see [`Row::unjudged`]).
+    Unjudged,
+}
+
+impl From<bool> for Standing {
+    fn from(diverges: bool) -> Self {
+        if diverges {
+            Standing::Diverges
+        } else {
+            Standing::Conforms
+        }
+    }
+}
+
+/// How `case` stands on the wire check `field`: diverging when it differs there; not judged
+/// when it did not differ there but is wrong otherwise, and the check depends on the rest
+/// being right (all but the content type, which is compared whatever the answer).
+fn wire_judgement(case: &Value, field: &str) -> Standing {
+    if wire_differences(case).contains(&field) {
+        Standing::Diverges
+    } else if field != "content-type" && diverges_semantically(case) {
+        Standing::Unjudged
+    } else {
+        Standing::Conforms
+    }
 }
 
 impl Row {
-    fn add(&mut self, case: &Value) {
+    /// Counts `case` as `judged`.
+    fn add(&mut self, case: &Value, judged: impl Into<Standing>) {
         self.cases += 1;
-        if case["verdict"] != "pass" {
-            self.diverging += 1;
-            if tags(case).iter().any(|t| t == "inferred") {
-                self.inferred += 1;
+        match judged.into() {
+            Standing::Conforms => {}
+            Standing::Diverges => {
+                self.diverging += 1;
+                if tags(case).iter().any(|t| t == "inferred") {
+                    self.inferred += 1;
+                }
+                if self.example.is_none() {
+                    self.example = Some(one_line(case));
+                }
             }
-            if self.example.is_none() {
-                self.example = Some(one_line(case));
+            Standing::Unjudged => {
+                self.unjudged += 1;
+                if self.unjudged_example.is_none() {
+                    self.unjudged_example = Some(one_line(case));
+                }
             }
         }
     }
 
     fn cells(&self) -> String {
-        let verdict = if self.diverging == 0 {
-            "conforms".to_string()
-        } else if self.diverging == self.inferred {
+        let verdict = if self.diverging == 0 && self.unjudged == self.cases {
             format!(
-                "diverges from inferred behaviour only ({}/{})",
-                self.diverging, self.cases
+                "not judged: the answer is wrong otherwise ({}/{})",
+                self.unjudged, self.cases
             )
+        } else if self.diverging == 0 && self.unjudged > 0 {
+            format!("conforms ({} not judged)", self.unjudged)
+        } else if self.diverging == 0 {
+            "conforms".to_string()
         } else {
-            format!("**diverges** ({}/{})", self.diverging, self.cases)
+            let unjudged = match self.unjudged {
+                0 => String::new(),
+                n => format!("; {n} not judged"),
+            };
+            if self.diverging == self.inferred {
+                format!(
+                    "diverges from inferred behaviour only ({}/{}{unjudged})",
+                    self.diverging, self.cases
+                )
+            } else {
+                format!("**diverges** ({}/{}{unjudged})", self.diverging, self.cases)
+            }
         };
         format!(
             "{} | {verdict} | {}",
             self.cases,
-            self.example.as_deref().unwrap_or("")
+            self.example
+                .as_deref()
+                .or(self.unjudged_example.as_deref())
+                .unwrap_or("")
         )
     }
 }
@@ -82,14 +206,12 @@ fn one_line(case: &Value) -> String {
         true => outcome(&case["actual"]["status"], &case["actual"]["error_type"]),
         false => case["verdict"].as_str().unwrap_or("?").to_string(),
     };
-    let fields: Vec<&str> = case["differences"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|d| d["field"].as_str())
-        .collect();
+    let fields = differing_fields(case);
     let what = if expected == actual && !fields.is_empty() {
         format!("other {}", fields.join(", "))
+    } else if fields.iter().any(|f| *f != "status") {
+        let others: Vec<&str> = fields.into_iter().filter(|f| *f != "status").collect();
+        format!("got {}, other {}", clip(&actual), others.join(", "))
     } else {
         format!("got {}", clip(&actual))
     };
@@ -127,7 +249,10 @@ pub fn conformance_markdown(runs: &[Run<'_>]) -> String {
         "Generated by `addperm report --conformance` from `addperm check --report-json` runs. \
          Expectations are real AWS behaviour (recorded, or from the service model); where no \
          recording pins a detail down, the reference's choice is marked inferred, and a divergence \
-         only from such expectations is shown as such. Replay a case with \
+         only from such expectations is shown as such. Wire-format differences (a success status \
+         other than 201, the statement's bytes, the content type) have a table of their own; the \
+         member, outcome and category tables judge everything else, so a member that is handled \
+         right conforms there even when the answer's wire format differs. Replay a case with \
          `addperm check --target URL --cases tests/cases/<file>.jsonl --id <case-id>`.\n",
     );
     for run in runs {
@@ -142,19 +267,47 @@ pub fn conformance_markdown(runs: &[Run<'_>]) -> String {
             r["compare"].as_str().unwrap_or("?"),
             cases.len()
         );
+        let semantic = cases.iter().filter(|c| diverges_semantically(c)).count();
+        let _ = writeln!(
+            out,
+            "Apart from the wire format (first table), {} of the {} answer as AWS does.",
+            cases.len() - semantic,
+            cases.len()
+        );
         let mut members: BTreeMap<String, Row> = BTreeMap::new();
         let mut outcomes: BTreeMap<String, Row> = BTreeMap::new();
         let mut categories: BTreeMap<String, Row> = BTreeMap::new();
+        let mut wire: BTreeMap<String, Row> = BTreeMap::new();
         for c in &cases {
             let t = tags(c);
+            let diverges = diverges_semantically(c);
             let member = member_of(&t).unwrap_or("(whole request)").to_string();
-            members.entry(member).or_default().add(c);
+            members.entry(member).or_default().add(c, diverges);
             let expected = outcome(&c["expected"]["status"], &c["expected"]["error_type"]);
-            outcomes.entry(expected).or_default().add(c);
+            outcomes.entry(expected).or_default().add(c, diverges);
             for cat in t.iter().filter_map(|t| t.strip_prefix("divergence:")) {
-                categories.entry(cat.to_string()).or_default().add(c);
+                let by_wire = WIRE_CATEGORIES.iter().find(|(name, _)| *name == cat);
+                let judged = match by_wire {
+                    Some((_, field)) => wire_judgement(c, field),
+                    None => diverges.into(),
+                };
+                categories
+                    .entry(cat.to_string())
+                    .or_default()
+                    .add(c, judged);
+            }
+            // A wire check applies to the cases that expect success (the status, the statement)
+            // or, for the content type, to every case.
+            let success = c["expected"]["status"].as_u64() == Some(201);
+            for (field, label) in WIRE_FIELDS {
+                if success || field == "content-type" {
+                    wire.entry(label.to_string())
+                        .or_default()
+                        .add(c, wire_judgement(c, field));
+                }
             }
         }
+        table(&mut out, "Wire format", "check", &wire);
         table(&mut out, "Members", "member", &members);
         table(
             &mut out,
@@ -220,11 +373,70 @@ mod tests {
             report: &report,
         }]);
         assert!(md.contains("**1 of 3 cases conform**"), "{md}");
+        assert!(
+            md.contains("Apart from the wire format (first table), 1 of the 3 answer as AWS does."),
+            "{md}"
+        );
         assert!(md.contains("| StatementId | 1 | **diverges** (1/1) | `b`: expected 400 ValidationException, got 201 |"), "{md}");
         assert!(md.contains("| Principal | 2 | diverges from inferred behaviour only (1/2) | `c`: expected 201, other statement |"), "{md}");
         assert!(md.contains("| principal-account | 2 |"), "{md}");
         assert!(
             md.contains("| 1 | StatementId | length-max | 400 ValidationException -> 201 | `b` |"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn wire_format_differences_are_reported_apart_from_members() {
+        let report = json!({
+            "target": "moto", "compare": "exact", "buckets": [],
+            "cases": [
+                // Right statement, wrong success status and bytes: the member conforms.
+                {"id": "a", "tags": ["Principal", "divergence:principal-account-expansion",
+                                     "divergence:statement-key-order"], "verdict": "mismatch",
+                 "expected": {"status": 201, "error_type": null}, "actual": {"status": 200},
+                 "differences": [{"field": "status"}, {"field": "statement-bytes"}]},
+                // Wrong statement as well: the member diverges.
+                {"id": "b", "tags": ["SourceAccount", "divergence:success-status-201"], "verdict": "mismatch",
+                 "expected": {"status": 201, "error_type": null}, "actual": {"status": 200},
+                 "differences": [{"field": "status"}, {"field": "statement"}]},
+                // A refused valid request is no wire detail; its bytes cannot be judged.
+                {"id": "c", "tags": ["Action", "divergence:condition-key-order"], "verdict": "mismatch",
+                 "expected": {"status": 201, "error_type": null},
+                 "actual": {"status": 400, "error_type": "ValidationException"},
+                 "differences": [{"field": "status"}, {"field": "error_type"}]},
+            ]
+        });
+        let md = conformance_markdown(&[Run {
+            name: "moto",
+            report: &report,
+        }]);
+        assert!(
+            md.contains("Apart from the wire format (first table), 1 of the 3 answer as AWS does."),
+            "{md}"
+        );
+        assert!(md.contains("| Principal | 1 | conforms |  |"), "{md}");
+        assert!(md.contains("| SourceAccount | 1 | **diverges** (1/1) | `b`: expected 201, got 200, other statement |"), "{md}");
+        assert!(md.contains("| Action | 1 | **diverges** (1/1) | `c`: expected 201, got 400 ValidationException, other error_type |"), "{md}");
+        assert!(md.contains("| success status 201 | 3 | **diverges** (2/3; 1 not judged) | `a`: expected 201, got 200, other statement-bytes |"), "{md}");
+        assert!(
+            md.contains("| principal-account-expansion | 1 | conforms |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| statement-key-order | 1 | **diverges** (1/1) |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| success-status-201 | 1 | **diverges** (1/1) |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| condition-key-order | 1 | not judged: the answer is wrong otherwise (1/1) | `c`:"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| statement bytes (compact JSON, key order; `--compare exact`) | 3 | **diverges** (1/3; 2 not judged) |"),
             "{md}"
         );
     }

@@ -96,6 +96,9 @@ impl Judgement {
 
 impl Baseline {
     /// Records every divergence of `results`.
+    /// Records every divergence of `results`. The runner reports answers under the case's own
+    /// function names, not a target's per-run renamings, so recording the same behaviour twice
+    /// writes the same file.
     pub fn record(target: &str, results: &[CaseResult]) -> Baseline {
         Baseline {
             version: BASELINE_VERSION,

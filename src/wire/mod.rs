@@ -28,6 +28,12 @@ pub enum Operation {
     PublishVersion {
         name: String,
     },
+    /// Changes `$LATEST`'s description, so that the next PublishVersion publishes a new
+    /// version (AWS publishes none when code and configuration are unchanged).
+    UpdateFunctionConfiguration {
+        name: String,
+        description: String,
+    },
     CreateAlias {
         name: String,
         alias: String,
@@ -96,6 +102,7 @@ impl Operation {
             Operation::GetFunction { .. } => "GetFunction",
             Operation::DeleteFunction { .. } => "DeleteFunction",
             Operation::PublishVersion { .. } => "PublishVersion",
+            Operation::UpdateFunctionConfiguration { .. } => "UpdateFunctionConfiguration",
             Operation::CreateAlias { .. } => "CreateAlias",
             Operation::GetAlias { .. } => "GetAlias",
             Operation::AddPermission(_) => "AddPermission",
@@ -129,6 +136,14 @@ impl Operation {
             Operation::PublishVersion { name } => {
                 ("POST", fpath(name, "/versions"), Vec::new(), b"{}".to_vec())
             }
+            Operation::UpdateFunctionConfiguration { name, description } => (
+                "PUT",
+                fpath(name, "/configuration"),
+                Vec::new(),
+                serde_json::json!({ "Description": description })
+                    .to_string()
+                    .into_bytes(),
+            ),
             Operation::CreateAlias {
                 name,
                 alias,

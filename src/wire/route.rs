@@ -40,6 +40,7 @@ pub fn route(method: &str, target: &str, body: &[u8]) -> Result<Operation, Respo
         [] => &["POST"],
         [_] => &["GET", "DELETE"],
         [_, "versions"] | [_, "aliases"] => &["POST"],
+        [_, "configuration"] => &["PUT"],
         [_, "aliases", _] => &["GET"],
         [_, "policy"] => &["POST", "GET"],
         [_, "policy", _] => &["DELETE"],
@@ -60,6 +61,14 @@ pub fn route(method: &str, target: &str, body: &[u8]) -> Result<Operation, Respo
         },
         ("DELETE", [_]) => Operation::DeleteFunction { name: name() },
         ("POST", [_, "versions"]) => Operation::PublishVersion { name: name() },
+        ("PUT", [_, "configuration"]) => Operation::UpdateFunctionConfiguration {
+            name: name(),
+            description: json_object(body)?
+                .get("Description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+        },
         ("POST", [_, "aliases"]) => {
             let members = json_object(body)?;
             Operation::CreateAlias {

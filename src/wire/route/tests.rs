@@ -43,6 +43,10 @@ fn every_operation_round_trips() {
         },
         Operation::DeleteFunction { name: "f".into() },
         Operation::PublishVersion { name: "f".into() },
+        Operation::UpdateFunctionConfiguration {
+            name: "f".into(),
+            description: "v 2".into(),
+        },
         Operation::CreateAlias {
             name: "f".into(),
             alias: "live".into(),

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# CI: AddPermission conformance of real emulators, judged against the committed
+# known-divergence baselines (conformance/baselines/<emulator>.json).
+#
+# Usage: scripts/ci-emulators.sh
+#
+# moto always runs. LocalStack runs when a python >= 3.12 is found (on PATH, in
+# pyenv's versions, or via uv; see scripts/localstack.sh); without one it is
+# skipped with a message. Each emulator is installed if needed (PyPI), started
+# on a free loopback port, checked with the whole suite (curated + generated
+# cases) and stopped again, also on failure or interruption.
+#
+# A run fails on a NEW divergence (a case the baseline does not list) or a
+# CHANGED one (listed, but now answered differently); a FIXED one (listed, now
+# passing) is reported but does not fail it. After a deliberate change (a case,
+# an emulator version), re-record: scripts/conformance-report.sh --write-baselines
+#
+# Environment:
+#   ADDPERM_BIN                 addperm binary (default: cargo build --locked, then
+#                               target/debug/addperm)
+#   ADDPERM_CI_LOCALSTACK       auto (default), 1 (fail when it cannot run), 0 (skip)
+#   ADDPERM_CI_MOTO_PORT        first port tried for moto (default 15055)
+#   ADDPERM_CI_LOCALSTACK_PORT  first port tried for LocalStack (default 14566)
+#   ADDPERM_CI_OUT              keep the reports (text, JSON, JUnit) in this directory
+#                               (default: a temporary directory, removed at exit)
+#   ADDPERM_CI_START_TIMEOUT    seconds for installing + starting one emulator (default 900)
+#   ADDPERM_CI_RUN_TIMEOUT      seconds for one suite run (default 600)
+# plus those of scripts/moto.sh and scripts/localstack.sh (ADDPERM_TARGETS_DIR, ...).
+#
+# The last line is `emulator baselines: N passed, M failed`: N cases answered as
+# the baselines say (a pass, or exactly the recorded divergence), M did not.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PROG="ci-emulators.sh"
+# shellcheck source-path=SCRIPTDIR source=lib/targets.sh
+. scripts/lib/targets.sh
+# shellcheck source-path=SCRIPTDIR source=lib/conformance.sh
+. scripts/lib/conformance.sh
+
+LOCALSTACK_MODE="${ADDPERM_CI_LOCALSTACK:-auto}"
+case "$LOCALSTACK_MODE" in auto | 0 | 1) ;; *) die "ADDPERM_CI_LOCALSTACK must be auto, 0 or 1" ;; esac
+MOTO_PORT="${ADDPERM_CI_MOTO_PORT:-15055}"
+LOCALSTACK_PORT="${ADDPERM_CI_LOCALSTACK_PORT:-14566}"
+START_TIMEOUT="${ADDPERM_CI_START_TIMEOUT:-900}"
+RUN_TIMEOUT="${ADDPERM_CI_RUN_TIMEOUT:-600}"
+validate_port "$MOTO_PORT"
+validate_port "$LOCALSTACK_PORT"
+validate_uint ADDPERM_CI_START_TIMEOUT "$START_TIMEOUT"
+validate_uint ADDPERM_CI_RUN_TIMEOUT "$RUN_TIMEOUT"
+require_cmd curl
+require_cmd timeout "coreutils"
+
+OUT="${ADDPERM_CI_OUT:-}"
+KEEP_OUT=1
+if [ -z "$OUT" ]; then
+  OUT="$(mktemp -d)"
+  KEEP_OUT=0
+fi
+mkdir -p "$OUT"
+
+# Emulators this run started, as "script port" pairs: stopped by the trap.
+STARTED=()
+# shellcheck disable=SC2317 # invoked by the trap
+cleanup() {
+  local entry
+  for entry in "${STARTED[@]}"; do
+    # shellcheck disable=SC2086 # "script port"
+    timeout 60 $entry >/dev/null 2>&1 || log "could not stop: $entry"
+  done
+  STARTED=()
+  [ "$KEEP_OUT" = 1 ] || rm -rf "$OUT"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+BIN="${ADDPERM_BIN:-}"
+if [ -z "$BIN" ]; then
+  cargo build --locked --quiet
+  BIN=target/debug/addperm
+fi
+[ -x "$BIN" ] || die "addperm binary $BIN is missing"
+
+TOTAL_OK=0
+TOTAL_BAD=0
+FAILED=()
+
+# check_emulator NAME FIRST_PORT: start NAME, run the suite against its baseline,
+# stop it. Adds to the totals; records NAME in FAILED when it does not hold.
+check_emulator() {
+  local name="$1" script port url rc=0 t0 line pass known new changed fixed ids
+  script="$(emulator_script "$name")"
+  port="$(free_port "$2")"
+  log "$name: starting on port $port"
+  t0=$SECONDS
+  STARTED+=("$script stop $port")
+  if ! url="$(timeout --kill-after=10 "$START_TIMEOUT" "$script" start "$port")"; then
+    log "$name: could not be installed or started within ${START_TIMEOUT}s"
+    FAILED+=("$name (start)")
+    return 0
+  fi
+  log "$name: ready at $url after $((SECONDS - t0))s; running the suite"
+  t0=$SECONDS
+  run_suite "$BIN" "$url" "$OUT" "$name" "$RUN_TIMEOUT" \
+    --baseline "conformance/baselines/$name.json" || rc=$?
+  timeout 60 "$script" stop "$port" >/dev/null 2>&1 || log "$name: stop failed"
+  unset 'STARTED[${#STARTED[@]}-1]'
+  case "$rc" in
+    0 | 1) ;;
+    124 | 137)
+      log "$name: the suite did not finish within ${RUN_TIMEOUT}s"
+      FAILED+=("$name (time-out)")
+      return 0
+      ;;
+    *)
+      tail -n 20 "$OUT/$name.txt" >&2 || true
+      log "$name: addperm check could not run (exit $rc)"
+      FAILED+=("$name (exit $rc)")
+      return 0
+      ;;
+  esac
+  # The text report ends with `P passed, Q failed` and the baseline block.
+  line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$OUT/$name.txt" | tail -n 1 || true)"
+  pass="${line%% passed*}"
+  read -r known new changed fixed < <(sed -nE \
+    's/^baseline: ([0-9]+) known, ([0-9]+) new, ([0-9]+) changed, ([0-9]+) fixed$/\1 \2 \3 \4/p' "$OUT/$name.txt") || true
+  if [ -z "$pass" ] || [ -z "$known" ]; then
+    die "$name: cannot read the report $OUT/$name.txt"
+  fi
+  echo "$name: $line in $((SECONDS - t0))s; baseline: $known known, $new new, $changed changed, $fixed fixed"
+  sed -nE '/^  (NEW|CHANGED|FIXED) /p' "$OUT/$name.txt"
+  TOTAL_OK=$((TOTAL_OK + pass + known))
+  TOTAL_BAD=$((TOTAL_BAD + new + changed))
+  if [ "$rc" != 0 ]; then
+    ids="$(sed -nE 's/^  (NEW|CHANGED) +([^ :]+).*/\2/p' "$OUT/$name.txt" | tr '\n' ' ')"
+    echo "--- $name: what the new or changed cases answered"
+    # shellcheck disable=SC2086 # a list of ids
+    print_blocks "$OUT/$name.txt" $ids
+    FAILED+=("$name")
+  fi
+}
+
+check_emulator moto "$MOTO_PORT"
+
+if [ "$LOCALSTACK_MODE" = 0 ]; then
+  log "LocalStack: skipped (ADDPERM_CI_LOCALSTACK=0)"
+elif ! find_python 3 12 ADDPERM_PYTHON LOCALSTACK_PYTHON >/dev/null; then
+  if [ "$LOCALSTACK_MODE" = 1 ]; then
+    FAILED+=("localstack (no python >= 3.12)")
+  fi
+  log "LocalStack: skipped: it needs python >= 3.12 and none was found on PATH, in pyenv or via uv (see scripts/localstack.sh)"
+else
+  check_emulator localstack "$LOCALSTACK_PORT"
+fi
+
+[ "$KEEP_OUT" = 0 ] || log "reports kept in $OUT"
+echo "emulator baselines: $TOTAL_OK passed, $TOTAL_BAD failed"
+if [ "${#FAILED[@]}" -gt 0 ]; then
+  log "failed: ${FAILED[*]}"
+  exit 1
+fi

@@ -1,0 +1,71 @@
+# shellcheck shell=bash
+# Shared by scripts/ci-emulators.sh and scripts/conformance-report.sh: the
+# emulator conformance suite and how it is run. Sourced after lib/targets.sh,
+# from the repository root; defines variables and functions only.
+
+# The suite: the curated cases plus the generated ones at a fixed seed. Case ids
+# are unique across the three files (a baseline keys divergences by id).
+CONFORMANCE_FILES=(
+  tests/cases/aws-behaviour.jsonl
+  tests/cases/conformance.jsonl
+  conformance/generated.jsonl
+)
+# conformance/generated.jsonl is exactly the output of this command (the
+# generator is deterministic for a seed); scripts/conformance-report.sh rewrites it.
+# shellcheck disable=SC2034 # used by the sourcing scripts
+GENERATE_ARGS=(gen --kind all --count 300 --seed 1)
+
+# Strictness: exact, so the wire format (statement bytes, content type) is
+# judged too; the conformance report reports it apart from the members.
+# Parallel cases per run, and the time-out of one request. LocalStack's first
+# requests after start can take seconds on a busy 2-core machine.
+SUITE_JOBS="${ADDPERM_SUITE_JOBS:-4}"
+REQUEST_TIMEOUT="${ADDPERM_REQUEST_TIMEOUT:-30}"
+
+# emulator_script NAME: the start/stop script of emulator NAME.
+emulator_script() {
+  case "$1" in
+    moto) echo scripts/moto.sh ;;
+    localstack) echo scripts/localstack.sh ;;
+    *) die "unknown emulator '$1' (expected moto or localstack)" ;;
+  esac
+}
+
+# free_port FIRST: print the first port from FIRST to FIRST+20 on which nothing
+# listens, so that a run never lands on an emulator someone else started.
+free_port() {
+  local p
+  for ((p = $1; p <= $1 + 20; p++)); do
+    if ! port_in_use "$p"; then
+      echo "$p"
+      return 0
+    fi
+  done
+  die "no free port in $1-$(($1 + 20))"
+}
+
+# run_suite BIN URL OUT NAME SECONDS [CHECK_ARGS...]: run the whole suite on URL,
+# writing OUT/NAME.txt (text report), OUT/NAME.json (--report-json) and
+# OUT/NAME.xml (--junit); the run is killed after SECONDS. Returns check's exit
+# code (124 on time-out).
+run_suite() {
+  local bin="$1" url="$2" out="$3" name="$4" seconds="$5" f rc=0
+  shift 5
+  local cases=()
+  for f in "${CONFORMANCE_FILES[@]}"; do cases+=(--cases "$f"); done
+  timeout --kill-after=10 "$seconds" "$bin" check --target "$url" "${cases[@]}" \
+    --compare exact --jobs "$SUITE_JOBS" --timeout "$REQUEST_TIMEOUT" \
+    --report-json "$out/$name.json" --junit "$out/$name.xml" "$@" >"$out/$name.txt" || rc=$?
+  return "$rc"
+}
+
+# print_blocks TEXT_REPORT ID...: the text-report blocks (expected vs actual,
+# curl) of the given case ids.
+print_blocks() {
+  local report="$1"
+  shift
+  awk -v ids=" $* " '
+    /^(MISMATCH|SETUP-FAILURE|TARGET-ERROR) / { keep = index(ids, " " $2 " ") > 0 }
+    /^[^ ]/ && !/^(MISMATCH|SETUP-FAILURE|TARGET-ERROR) / { keep = 0 }
+    keep' "$report"
+}
