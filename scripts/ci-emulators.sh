@@ -78,7 +78,7 @@ trap 'exit 143' TERM
 BIN="${ADDPERM_BIN:-}"
 if [ -z "$BIN" ]; then
   cargo build --locked --quiet
-  BIN=target/debug/addperm
+  BIN="${CARGO_TARGET_DIR:-target}/debug/addperm"
 fi
 [ -x "$BIN" ] || die "addperm binary $BIN is missing"
 
