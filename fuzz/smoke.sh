@@ -46,7 +46,8 @@ echo "fuzz smoke: build took $(($(date +%s) - start)) s"
 failed=()
 logdir=$(mktemp -d)
 for target in "${TARGETS[@]}"; do
-  corpus="fuzz/corpus/$target"
+  # A fresh corpus each time, as in CI: the run starts from the seeds alone and stays bounded.
+  corpus="$logdir/corpus-$target"
   mkdir -p "$corpus"
   seeds=()
   [ -d "fuzz/seeds/$target" ] && seeds=("fuzz/seeds/$target")
@@ -59,7 +60,7 @@ for target in "${TARGETS[@]}"; do
     -dict=fuzz/addperm.dict -max_total_time="$SECONDS_PER_TARGET" -timeout=20 \
     -print_final_stats=1 "${extra[@]}" >"$log" 2>&1
   status=$?
-  grep -E '^#[0-9]+ +DONE|^stat::number_of_executed_units|^stat::average_exec_per_sec' "$log" || true
+  grep -E '^#[0-9]+[[:space:]]+DONE|^stat::number_of_executed_units|^stat::average_exec_per_sec' "$log" || true
   if [ "$status" -ne 0 ]; then
     failed+=("$target")
     echo "fuzz $target: FAILED (exit $status); its log from the first sign of failure:"
@@ -67,7 +68,7 @@ for target in "${TARGETS[@]}"; do
     if [ -n "$first" ]; then
       sed -n "${first},$((first + 40))p" "$log"
     else
-      grep -v -E '^#[0-9]+ +(NEW|REDUCE|RELOAD|pulse)' "$log" | tail -n 60
+      grep -v -E '^#[0-9]+[[:space:]]+(NEW|REDUCE|RELOAD|pulse)' "$log" | tail -n 60
     fi
     artifact=$(grep -oE 'Test unit written to [^ ]+' "$log" | tail -n 1 | sed 's/^Test unit written to //')
     if [ -n "$artifact" ] && [ -f "$artifact" ]; then
