@@ -64,6 +64,7 @@ STARTED=()
 # shellcheck disable=SC2317 # invoked by the trap
 cleanup() {
   local entry
+  kill_bounded
   for entry in "${STARTED[@]}"; do
     # shellcheck disable=SC2086 # "script port"
     timeout 60 $entry >/dev/null 2>&1 || log "could not stop: $entry"
@@ -95,11 +96,12 @@ check_emulator() {
   log "$name: starting on port $port"
   t0=$SECONDS
   STARTED+=("$script stop $port")
-  if ! url="$(timeout --kill-after=10 "$START_TIMEOUT" "$script" start "$port")"; then
+  if ! bounded "$START_TIMEOUT" "$OUT/$name.url" "$script" start "$port"; then
     log "$name: could not be installed or started within ${START_TIMEOUT}s"
     FAILED+=("$name (start)")
     return 0
   fi
+  url="$(head -n 1 "$OUT/$name.url")"
   log "$name: ready at $url after $((SECONDS - t0))s; running the suite"
   t0=$SECONDS
   run_suite "$BIN" "$url" "$OUT" "$name" "$RUN_TIMEOUT" \

@@ -66,6 +66,7 @@ STARTED=()
 # shellcheck disable=SC2317 # invoked by the trap
 cleanup() {
   local entry
+  kill_bounded
   for entry in "${STARTED[@]}"; do
     # shellcheck disable=SC2086 # "script stop port"
     timeout 60 $entry >/dev/null 2>&1 || log "could not stop: $entry"

@@ -44,6 +44,31 @@ free_port() {
   die "no free port in $1-$(($1 + 20))"
 }
 
+# bounded SECONDS OUT CMD...: run CMD with its standard output in OUT, killed
+# after SECONDS (exit code 124). It runs in the background and is waited for, so
+# a signal trapped by the caller is handled at once rather than when CMD ends;
+# the caller's trap should `kill_bounded`.
+BOUNDED_PID=""
+bounded() {
+  local seconds="$1" out="$2" rc=0
+  shift 2
+  timeout --kill-after=10 "$seconds" "$@" >"$out" &
+  BOUNDED_PID=$!
+  wait "$BOUNDED_PID" || rc=$?
+  BOUNDED_PID=""
+  return "$rc"
+}
+
+# kill_bounded: end the command `bounded` runs, if any (timeout passes the
+# signal on to it).
+kill_bounded() {
+  if [ -n "$BOUNDED_PID" ]; then
+    kill -TERM "$BOUNDED_PID" 2>/dev/null || true
+    wait "$BOUNDED_PID" 2>/dev/null || true
+    BOUNDED_PID=""
+  fi
+}
+
 # run_suite BIN URL OUT NAME SECONDS [CHECK_ARGS...]: run the whole suite on URL,
 # writing OUT/NAME.txt (text report), OUT/NAME.json (--report-json) and
 # OUT/NAME.xml (--junit); the run is killed after SECONDS. Returns check's exit
@@ -53,9 +78,9 @@ run_suite() {
   shift 5
   local cases=()
   for f in "${CONFORMANCE_FILES[@]}"; do cases+=(--cases "$f"); done
-  timeout --kill-after=10 "$seconds" "$bin" check --target "$url" "${cases[@]}" \
+  bounded "$seconds" "$out/$name.txt" "$bin" check --target "$url" "${cases[@]}" \
     --compare exact --jobs "$SUITE_JOBS" --timeout "$REQUEST_TIMEOUT" \
-    --report-json "$out/$name.json" --junit "$out/$name.xml" "$@" >"$out/$name.txt" || rc=$?
+    --report-json "$out/$name.json" --junit "$out/$name.xml" "$@" || rc=$?
   return "$rc"
 }
 
