@@ -570,3 +570,11 @@ fn the_curated_cases_pass_exactly() {
         }
     }
 }
+
+#[test]
+fn the_openapi_example_body_is_accepted() {
+    let mut r = fixture();
+    let body = crate::contract::openapi_example_body();
+    assert!(add(&mut r, "fn", None, body.clone()).is_ok());
+    assert!(add(&mut r, "fn", Some("live"), body).is_ok());
+}
