@@ -12,7 +12,8 @@
 #   Schemathesis `schemathesis run` of `addperm openapi`, against `serve --fault NAME
 #                --seed-function measure-fn` (a function with version 1 and alias `live`), the
 #                path's FunctionName and the Qualifier drawn half the time from that function's
-#                names (a Schemathesis dictionary), `--max-examples` chosen so that the fault-free
+#                names, and Principal and Action half the time from valid ones (Schemathesis
+#                dictionaries); `--max-examples` chosen so that the fault-free
 #                run sends as many requests as addperm's fault-free run. Found = the run reports
 #                a failure whose signature (check, code, status, x-amzn-ErrorType) the fault-free
 #                run does not report.
@@ -53,17 +54,26 @@ OUT=$(cd "$OUT" && pwd -P)
 "$ADDPERM" gen --kind all --count "$CASES" --seed "$SEED" --interleave >"$OUT/interleaved.jsonl"
 head -n "$CASES" "$OUT/interleaved.jsonl" >"$OUT/suite.jsonl"
 cat >"$OUT/schemathesis.toml" <<EOF
-# The seeded function's names: Schemathesis draws FunctionName and Qualifier from these half
-# the time, and generates them from the schema otherwise.
+# What a user who knows the API would tell Schemathesis: the seeded function's names, and
+# principals and actions AWS accepts (the schema cannot say which principals are valid). Each
+# is drawn from its dictionary half the time and generated from the schema otherwise.
 [dictionaries.functions]
 values = ["$FUNCTION", "$FUNCTION:1", "$FUNCTION:live", "arn:aws:lambda:us-east-1:123456789012:function:$FUNCTION", "123456789012:function:$FUNCTION:live"]
 
 [dictionaries.qualifiers]
 values = ["1", "live"]
 
+[dictionaries.principals]
+values = ["s3.amazonaws.com", "sns.amazonaws.com", "123456789012", "arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:role/example", "*"]
+
+[dictionaries.actions]
+values = ["lambda:InvokeFunction", "lambda:InvokeFunctionUrl", "lambda:GetFunction", "lambda:*"]
+
 [parameters]
 "path.FunctionName" = { dictionary = "functions", probability = 0.5 }
 "query.Qualifier" = { dictionary = "qualifiers", probability = 0.5 }
+"body.Principal" = { dictionary = "principals", probability = 0.5 }
+"body.Action" = { dictionary = "actions", probability = 0.5 }
 EOF
 if [ -z "${FAULTS:-}" ] || [ "$FAULTS" = all ]; then
   FAULTS=$("$ADDPERM" faults | awk '{print $1}' | tr '\n' ' ')

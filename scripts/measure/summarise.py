@@ -75,6 +75,8 @@ def main():
                 run.update(cases=cases, sigs=sigs)
             runs[name][tool] = run
 
+    # A fault whose runs are not both there yet (an interrupted or running measurement).
+    order = [n for n in order if {"addperm", "schemathesis"} <= runs[n].keys()]
     base = runs["none"]["schemathesis"]["sigs"]
     if runs["none"]["addperm"]["failed"]:
         print("warning: the fault-free reference failed addperm cases", file=sys.stderr)

@@ -14,7 +14,7 @@ mod rules;
 
 pub use errors::ErrorKind;
 pub use function_name::FunctionRef;
-pub use openapi::openapi;
+pub use openapi::{example_body as openapi_example_body, openapi};
 pub use pattern::{translate, AwsPattern, TranslateError};
 pub use rules::Rule;
 

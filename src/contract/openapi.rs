@@ -44,6 +44,14 @@ fn schema(m: &Member) -> Value {
     Value::Object(s)
 }
 
+/// A body AWS accepts (201 on an existing function without a policy): schema-driven tools
+/// rarely draw one by chance, since the schema cannot say which principals are valid.
+pub fn example_body() -> Value {
+    json!({"StatementId": "example-sid", "Action": super::INVOKE_ACTION,
+           "Principal": "s3.amazonaws.com", "SourceArn": "arn:aws:s3:::example-bucket",
+           "SourceAccount": super::DEFAULT_ACCOUNT})
+}
+
 /// The OpenAPI 3.0 document.
 pub fn openapi() -> Value {
     let c = contract();
@@ -91,8 +99,9 @@ pub fn openapi() -> Value {
         "paths": {"/2015-03-31/functions/{FunctionName}/policy": {"post": {
             "operationId": "AddPermission",
             "parameters": parameters,
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {
-                "type": "object", "required": required, "properties": properties}}}},
+            "requestBody": {"required": true, "content": {"application/json": {
+                "schema": {"type": "object", "required": required, "properties": properties},
+                "example": example_body()}}},
             "responses": responses,
         }}},
     })
@@ -118,6 +127,9 @@ mod tests {
             props["FunctionUrlAuthType"]["enum"],
             json!(["AWS_IAM", "NONE"])
         );
+        let example = &op["requestBody"]["content"]["application/json"]["example"];
+        assert_eq!(example, &example_body());
+        assert_eq!(example["Principal"], "s3.amazonaws.com");
         assert!(op["responses"]["412"]["description"]
             .as_str()
             .unwrap()

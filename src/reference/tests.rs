@@ -538,3 +538,43 @@ fn other_partitions_and_regions_shape_every_arn() {
         .statement
         .contains("arn:aws-cn:lambda:cn-north-1:111111111111:function:fn"));
 }
+
+/// The curated AWS cases, exactly compared, from the library's own tests: `cargo test --lib`
+/// alone (what `cargo mutants` runs per mutant) holds the reference to recorded behaviour.
+#[test]
+fn the_curated_cases_pass_exactly() {
+    use crate::runner::{run_case, Compare, Verdict};
+    let files = [
+        (
+            "aws-behaviour.jsonl",
+            include_str!("../../tests/cases/aws-behaviour.jsonl"),
+        ),
+        (
+            "conformance.jsonl",
+            include_str!("../../tests/cases/conformance.jsonl"),
+        ),
+    ];
+    let target = crate::target::ReferenceTarget::default();
+    for (name, text) in files {
+        let cases = crate::case::parse(text, name).unwrap();
+        assert!(cases.len() > 50, "{name}");
+        for case in &cases {
+            let r = run_case(&target, case, Compare::Exact);
+            assert_eq!(
+                r.verdict,
+                Verdict::Pass,
+                "{name} {}: {:?}",
+                case.id,
+                r.differences
+            );
+        }
+    }
+}
+
+#[test]
+fn the_openapi_example_body_is_accepted() {
+    let mut r = fixture();
+    let body = crate::contract::openapi_example_body();
+    assert!(add(&mut r, "fn", None, body.clone()).is_ok());
+    assert!(add(&mut r, "fn", Some("live"), body).is_ok());
+}
