@@ -13,15 +13,9 @@ pub struct Args {
     /// standard output once the server accepts connections.
     #[arg(long, default_value = "127.0.0.1:9001")]
     listen: SocketAddr,
-    /// The account id the emulated functions live in.
-    #[arg(long, default_value = addperm::contract::DEFAULT_ACCOUNT)]
-    account: String,
-    /// The region the emulated functions live in.
-    #[arg(long, default_value = addperm::contract::DEFAULT_REGION)]
-    region: String,
-    /// The partition the emulated functions live in.
-    #[arg(long, default_value = addperm::contract::DEFAULT_PARTITION)]
-    partition: String,
+    /// Where the emulated functions live.
+    #[command(flatten)]
+    place: super::target::Place,
     /// Serve a deliberately faulty reference (`addperm faults` lists the bugs): for measuring
     /// a test suite, never for use as an emulator.
     #[arg(long, value_name = "NAME", value_parser = super::target::parse_fault)]
@@ -51,9 +45,9 @@ fn seeded(config: Config, names: &[String]) -> anyhow::Result<Reference> {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = Config {
-        account: args.account,
-        region: args.region,
-        partition: args.partition,
+        account: args.place.account,
+        region: args.place.region,
+        partition: args.place.partition,
         // As AWS: clients must read RevisionIds, not predict them.
         revisions: Revisions::Random,
         fault: args.fault,

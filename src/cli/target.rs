@@ -13,15 +13,8 @@ use std::time::Duration;
 /// reach it.
 #[derive(Debug, Clone, clap::Args)]
 pub struct TargetOptions {
-    /// The target's account id (the value of ${ACCOUNT}).
-    #[arg(long, default_value = addperm::contract::DEFAULT_ACCOUNT)]
-    account: String,
-    /// The target's region (${REGION}).
-    #[arg(long, default_value = addperm::contract::DEFAULT_REGION)]
-    region: String,
-    /// The target's partition (${PARTITION}).
-    #[arg(long, default_value = addperm::contract::DEFAULT_PARTITION)]
-    partition: String,
+    #[command(flatten)]
+    place: Place,
     /// With `--target reference`: give the reference one deliberate bug from the fault
     /// catalogue (`addperm faults` lists them), to see what the suite catches. For HTTP, start
     /// `addperm serve --fault NAME` instead.
@@ -29,6 +22,21 @@ pub struct TargetOptions {
     fault: Option<Fault>,
     #[command(flatten)]
     http: HttpArgs,
+}
+
+/// The account, region and partition an implementation lives in: the values of `${ACCOUNT}`,
+/// `${REGION}` and `${PARTITION}` for a target, and where `serve` emulates.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Place {
+    /// The account id (the value of ${ACCOUNT}).
+    #[arg(long, default_value = addperm::contract::DEFAULT_ACCOUNT)]
+    pub account: String,
+    /// The region (${REGION}).
+    #[arg(long, default_value = addperm::contract::DEFAULT_REGION)]
+    pub region: String,
+    /// The partition (${PARTITION}).
+    #[arg(long, default_value = addperm::contract::DEFAULT_PARTITION)]
+    pub partition: String,
 }
 
 /// A fault by its id, for clap.
@@ -76,9 +84,9 @@ pub fn target_from_spec(
     jobs: usize,
 ) -> anyhow::Result<Box<dyn Target>> {
     let config = Config {
-        account: opts.account.clone(),
-        region: opts.region.clone(),
-        partition: opts.partition.clone(),
+        account: opts.place.account.clone(),
+        region: opts.place.region.clone(),
+        partition: opts.place.partition.clone(),
         fault: opts.fault,
         ..Config::default()
     };
