@@ -46,7 +46,7 @@ if [ ! -x "$ST_VENV/bin/schemathesis" ]; then
   python3 -m venv "$ST_VENV"
   "$ST_VENV/bin/pip" install -q "schemathesis==$ST_VERSION" >&2
 fi
-ST=$ST_VENV/bin/schemathesis
+ST=$(cd "$ST_VENV" && pwd -P)/bin/schemathesis
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd -P)
@@ -68,6 +68,10 @@ values = ["s3.amazonaws.com", "sns.amazonaws.com", "123456789012", "arn:aws:iam:
 
 [dictionaries.actions]
 values = ["lambda:InvokeFunction", "lambda:InvokeFunctionUrl", "lambda:GetFunction", "lambda:*"]
+
+# No probe cache: every run starts from nothing (runs happen in their own directories anyway).
+[cache]
+enabled = false
 
 [parameters]
 "path.FunctionName" = { dictionary = "functions", probability = 0.5 }
@@ -138,10 +142,11 @@ run_schemathesis() {
   start_server "$dir/st-serve.log" --seed-function "$FUNCTION" "$@"
   local t0 t1 code=0
   t0=$(now)
-  "$ST" --config-file "$OUT/schemathesis.toml" run "$OUT/openapi.json" --url "$URL" \
+  # In the run's own directory: Schemathesis writes crash files under ./.schemathesis.
+  (cd "$dir" && "$ST" --config-file "$OUT/schemathesis.toml" run "$OUT/openapi.json" --url "$URL" \
     --max-examples "$examples" --seed "$SEED" --continue-on-failure \
     --generation-database none --workers 1 --no-color \
-    --report ndjson --report-dir "$dir/st-report" >"$dir/schemathesis.txt" 2>&1 || code=$?
+    --report ndjson --report-dir "$dir/st-report") >"$dir/schemathesis.txt" 2>&1 || code=$?
   t1=$(now)
   stop_server
   printf '%s\tschemathesis\t%s\t%s\t%s\t%s\n' "$name" "$code" "$(requests "$dir/st-serve.log")" \

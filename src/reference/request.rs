@@ -179,9 +179,12 @@ mod tests {
         );
         let e = decode(&Body::Json(json!([1]))).unwrap_err();
         assert_eq!(e.rule, Rule::MalformedBody);
+        assert!(e.message.ends_with("expected a JSON object, found array"));
         let e = decode(&Body::Json(json!({"StatementId": 5}))).unwrap_err();
         assert_eq!(e.rule, Rule::WrongJsonType);
-        assert!(e.message.contains("StatementId"));
+        assert!(e
+            .message
+            .ends_with("member StatementId must be a string, found number"));
         let e = decode(&Body::Json(json!({"InvokedViaFunctionUrl": "yes"}))).unwrap_err();
         assert_eq!(e.rule, Rule::WrongJsonType);
     }

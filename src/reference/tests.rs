@@ -381,7 +381,11 @@ fn policy_too_large_counts_the_final_policy() {
         let mut body = basic(&format!("s{i}"));
         body["SourceArn"] = json!(arn(i));
         match add(&mut r, "fn", None, body.clone()) {
-            Ok(_) => i += 1,
+            Ok(_) => {
+                i += 1;
+                // About 21 fit: fail rather than loop forever when the limit is not enforced.
+                assert!(i < 100, "a policy of {i} 1 KB statements is still accepted");
+            }
             Err(e) => {
                 assert_eq!((e.status(), e.rule), (400, Rule::PolicyTooLarge));
                 let size = r.get_policy("fn", None).unwrap().policy.len();
@@ -577,4 +581,53 @@ fn the_openapi_example_body_is_accepted() {
     let body = crate::contract::openapi_example_body();
     assert!(add(&mut r, "fn", None, body.clone()).is_ok());
     assert!(add(&mut r, "fn", Some("live"), body).is_ok());
+}
+
+#[test]
+fn latest_addresses_the_unqualified_policy_outside_add_permission() {
+    // Recorded: one policy per qualifier, unqualified = `$LATEST`; only AddPermission refuses it.
+    let mut r = fixture();
+    let s = add(&mut r, "fn", None, basic("a")).unwrap().statement;
+    let latest = r.get_policy("fn", Some("$LATEST")).unwrap();
+    assert_eq!(latest.policy, r.get_policy("fn", None).unwrap().policy);
+    assert!(latest.policy.contains(&s));
+    r.remove_permission("fn", "a", Some("$LATEST"), None)
+        .unwrap();
+    assert_eq!(r.get_policy("fn", None).unwrap_err().rule, Rule::NoPolicy);
+}
+
+#[test]
+fn errors_display_status_type_message_and_rule() {
+    let e = err(add(&mut fixture(), "nope", None, basic("a")));
+    assert_eq!(
+        e.to_string(),
+        "404 ResourceNotFoundException: Function not found: \
+         arn:aws:lambda:us-east-1:123456789012:function:nope [rule function-not-found]"
+    );
+}
+
+#[test]
+fn get_function_names_the_qualified_arn() {
+    let r = fixture();
+    assert_eq!(r.get_function("fn", None).unwrap().arn, ARN);
+    let v1 = r.get_function("fn", Some("1")).unwrap();
+    assert_eq!((v1.arn, v1.version), (format!("{ARN}:1"), "1".to_string()));
+    let live = r.get_function("fn", Some("live")).unwrap();
+    assert_eq!(
+        (live.arn, live.version),
+        (format!("{ARN}:live"), "1".to_string())
+    );
+}
+
+#[test]
+fn missing_member_500_answers_500_only_for_a_missing_required_member() {
+    let mut r = Reference::new(Config {
+        fault: Some(Fault::MissingMember500),
+        ..Config::default()
+    });
+    r.create_function("fn").unwrap();
+    assert!(add(&mut r, "fn", None, basic("a")).is_ok());
+    let mut body = basic("b");
+    body.as_object_mut().unwrap().remove("Principal");
+    assert_eq!(err(add(&mut r, "fn", None, body)).status(), 500);
 }
