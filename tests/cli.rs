@@ -222,3 +222,33 @@ fn faults_are_listed_and_unknown_ones_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).1.contains("unknown fault"));
 }
+
+/// `addperm gen | head` and the like: a reader that goes away early ends the run quietly with
+/// success, never a panic ("failed printing to stdout").
+#[test]
+fn a_closed_stdout_pipe_is_a_quiet_success() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    for args in [
+        &["gen", "--kind", "all", "--count", "3000", "--seed", "1"][..],
+        &["contract", "--doc-diff"][..],
+        &["faults"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_addperm"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(!first.is_empty(), "{args:?} printed nothing");
+        // The reader is dropped here: the rest of the output meets a closed pipe.
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?}\n{stderr}", out.status);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}

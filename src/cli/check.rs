@@ -85,11 +85,11 @@ impl GenerateArgs {
             .iter()
             .map(|k| format!("{} {}", mix.get(k.name()).unwrap_or(&0), k.name()))
             .collect();
-        println!(
+        outln!(
             "generated {total} cases with --seed {} ({})",
             self.seed,
             mix.join(", ")
-        );
+        )?;
         let mut origins = HashMap::new();
         let mut cases = Vec::with_capacity(drawn.len());
         for d in drawn {
@@ -226,7 +226,7 @@ pub fn run_and_report(
         None => (&cases, &results),
     };
     let info = RunInfo::new(target.as_ref(), args.compare);
-    print!("{}", report::text_report(reported, &info.base_url));
+    out!("{}", report::text_report(reported, &info.base_url))?;
     if let Some((path, file)) = json {
         let text = serde_json::to_string_pretty(&report::json_report(reported, &info))?;
         write(&path, file, &text)?;
@@ -255,7 +255,7 @@ pub fn run_and_report(
     }
     if let Some(baseline) = baseline {
         let judgement = baseline.judge(&results);
-        print!("{}", report::baseline_block(&judgement));
+        out!("{}", report::baseline_block(&judgement))?;
         return Ok(if judgement.passes(args.strict_baseline) {
             ExitCode::SUCCESS
         } else {

@@ -28,17 +28,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.doc_diff {
         let diff = c.doc_diff();
         for d in &diff {
-            println!(
+            outln!(
                 "{:<22} {:<30} documented: {}\n{:<53} enforced:   {} ({:?})\n{:<53} evidence:   {}",
-                d.member, d.constraint, d.documented, "", d.enforced, d.source, "", d.evidence
-            );
+                d.member,
+                d.constraint,
+                d.documented,
+                "",
+                d.enforced,
+                d.source,
+                "",
+                d.evidence
+            )?;
         }
-        println!(
+        outln!(
             "{} differences between the seed page and the enforced contract",
             diff.len()
-        );
+        )?;
     } else {
-        println!("{}", serde_json::to_string_pretty(&c.to_json())?);
+        outln!("{}", serde_json::to_string_pretty(&c.to_json())?)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -56,58 +63,61 @@ fn check_doc(path: &std::path::Path) -> anyhow::Result<ExitCode> {
         Language::English => "English",
         Language::Spanish => "Spanish",
     };
-    println!(
+    outln!(
         "{}: {language} {layout}, {} members, {} errors",
         path.display(),
         page.members.len(),
         page.errors.len()
-    );
+    )?;
     let drift: Vec<&Finding> = check.drift().collect();
     let known: Vec<&Finding> = check.known().collect();
-    println!(
+    outln!(
         "\nWhere the page differs from the contract's recorded doc values ({}):",
         drift.len()
-    );
+    )?;
     for f in &drift {
-        print_finding(f, true);
+        print_finding(f, true)?;
     }
-    println!(
+    outln!(
         "\nWhere the page, like the recorded doc values, differs from what is enforced ({}):",
         known.len()
-    );
+    )?;
     for f in &known {
-        print_finding(f, false);
+        print_finding(f, false)?;
     }
-    println!();
+    outln!()?;
     if drift.is_empty() {
-        println!("The page states the contract's recorded doc values.");
+        outln!("The page states the contract's recorded doc values.")?;
         Ok(ExitCode::SUCCESS)
     } else {
-        println!(
+        outln!(
             "The documented contract moved: {} difference(s) from the recorded doc values.",
             drift.len()
-        );
+        )?;
         Ok(ExitCode::from(1))
     }
 }
 
-fn print_finding(f: &Finding, drift: bool) {
+fn print_finding(f: &Finding, drift: bool) -> std::io::Result<()> {
     const INDENT: &str = "                                            ";
-    println!(
+    outln!(
         "  {:<30} {:<10} page:         {}",
-        f.subject, f.aspect, f.page
-    );
+        f.subject,
+        f.aspect,
+        f.page
+    )?;
     if drift {
-        println!("{INDENT}recorded doc: {}", f.documented);
+        outln!("{INDENT}recorded doc: {}", f.documented)?;
     }
     match f.source {
         Some(source) => {
             let source = format!("{source:?}").to_lowercase();
-            println!("{INDENT}enforced:     {} ({source})", f.enforced);
+            outln!("{INDENT}enforced:     {} ({source})", f.enforced)?;
             if !f.evidence.is_empty() {
-                println!("{INDENT}evidence:     {}", f.evidence);
+                outln!("{INDENT}evidence:     {}", f.evidence)?;
             }
         }
-        None => println!("{INDENT}enforced:     {} ({})", f.enforced, f.evidence),
+        None => outln!("{INDENT}enforced:     {} ({})", f.enforced, f.evidence)?,
     }
+    Ok(())
 }

@@ -83,10 +83,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (a_label, b_label) = (format!("a: {}", a.name()), format!("b: {}", b.name()));
     let (a_base, b_base) = (report::base_url(a.as_ref()), report::base_url(b.as_ref()));
     let side = |label, base_url| Side { label, base_url };
-    print!(
+    out!(
         "{}",
         report::pair_report(&pairs, side(&a_label, &a_base), side(&b_label, &b_base))
-    );
+    )?;
     Ok(if pairs.iter().all(|p| p.verdict == PairVerdict::Same) {
         ExitCode::SUCCESS
     } else {

@@ -8,7 +8,7 @@ pub struct Args {}
 
 pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
     for f in Fault::ALL {
-        println!("{:<32} {}", f.id(), f.description());
+        outln!("{:<32} {}", f.id(), f.description())?;
     }
     Ok(ExitCode::SUCCESS)
 }

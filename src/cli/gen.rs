@@ -48,21 +48,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let counts = coverage::counts(&cases);
-    println!("{:<24}{:<14}{:>8}", "member", "constraint", "cases");
+    outln!("{:<24}{:<14}{:>8}", "member", "constraint", "cases")?;
     for ((member, constraint), n) in &counts {
-        println!("{member:<24}{constraint:<14}{n:>8}");
+        outln!("{member:<24}{constraint:<14}{n:>8}")?;
     }
     let contract = coverage::contract_constraints();
     let missed = coverage::missing(&cases);
-    println!(
+    outln!(
         "{} cases; {} (member, constraint) pairs; {} of {} contract constraints exercised",
         cases.len(),
         counts.len(),
         contract.len() - missed.len(),
         contract.len()
-    );
+    )?;
     for (m, c) in &missed {
-        println!("not exercised: {m} {}", c.tag());
+        outln!("not exercised: {m} {}", c.tag())?;
     }
     let boundary: Vec<case::Case> = generate::generate(Kind::Boundary, 0, args.seed)?
         .into_iter()
@@ -70,7 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .collect();
     let boundary_missed = coverage::missing(&boundary);
     for (m, c) in &boundary_missed {
-        println!("the boundary table misses: {m} {}", c.tag());
+        outln!("the boundary table misses: {m} {}", c.tag())?;
     }
     Ok(if boundary_missed.is_empty() {
         ExitCode::SUCCESS

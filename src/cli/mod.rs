@@ -2,6 +2,20 @@
 //! did not pass (`diff`: two answers differed), 2 the command could not run (bad arguments,
 //! unreadable case file, unwritable report).
 
+/// `print!` that returns the write's `io::Result` instead of panicking: stdout may be a pipe
+/// whose reader has gone (`addperm gen | head`), which `main` treats as a normal end.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        std::io::Write::write_fmt(&mut std::io::stdout().lock(), format_args!($($arg)*))
+    };
+}
+
+/// `println!` that returns the write's `io::Result` (see [`out!`]).
+macro_rules! outln {
+    () => { out!("\n") };
+    ($($arg:tt)*) => { out!("{}\n", format_args!($($arg)*)) };
+}
+
 mod check;
 mod contract;
 mod diff;

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 pub struct Args {}
 
 pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&addperm::contract::openapi())?
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
