@@ -8,7 +8,7 @@
 
 use super::oracle::Answer;
 use crate::case::{Placeholders, Request};
-use crate::contract::{contract, ErrorKind, Location, MemberType, Rule};
+use crate::contract::{contract, ErrorKind, Location, MemberType, Rule, Source};
 use serde_json::Value;
 use std::fmt;
 
@@ -205,6 +205,40 @@ pub fn contract_violations(request: &Request) -> Vec<Violation> {
     out
 }
 
+/// The tag of a case whose expectation rests on an inference (no recording or model pins it
+/// down), as in the curated files: reports then tell a divergence from AWS from a divergence
+/// from our best guess.
+pub const INFERRED: &str = "inferred";
+
+/// Whether the reference's answer to `request` rests on an inference: the rule it applied or
+/// the error type it chose is inferred, or it is a validation error naming a violated
+/// constraint whose value is inferred (the message quotes it).
+pub fn rests_on_inference(request: &Request, answer: &Answer) -> bool {
+    if answer.status == 0 {
+        return false;
+    }
+    if answer.rule.source() == Source::Inferred
+        || answer.error.is_some_and(|e| e.source() == Source::Inferred)
+    {
+        return true;
+    }
+    answer.rule == Rule::Validation
+        && contract_violations(request)
+            .iter()
+            .any(|&(member, c)| constraint_source(member, c) == Some(Source::Inferred))
+}
+
+/// Where the contract's value of one constraint of one member comes from.
+fn constraint_source(member: &str, constraint: Constraint) -> Option<Source> {
+    let m = contract().member(member)?;
+    match constraint {
+        Constraint::LengthMin | Constraint::LengthMax => m.length.as_ref().map(|l| l.source),
+        Constraint::Pattern => m.pattern.as_ref().map(|p| p.source),
+        Constraint::Enum => m.enum_values.as_ref().map(|e| e.source),
+        Constraint::Required | Constraint::Type | Constraint::Semantic => None,
+    }
+}
+
 /// Why a case does not carry what its label claims.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Disagreement(pub String);
@@ -346,6 +380,38 @@ mod tests {
             body: Some(body),
             raw_body: None,
         }
+    }
+
+    #[test]
+    fn answers_resting_on_inference_are_told_apart() {
+        use crate::case::{Given, GivenFunction};
+        let given = Given {
+            functions: vec![GivenFunction {
+                name: "f".into(),
+                versions: Vec::new(),
+                aliases: Default::default(),
+                permissions: Vec::new(),
+            }],
+        };
+        let inferred = |r: &Request| rests_on_inference(r, &super::super::oracle::run(&given, r));
+        let ok = json!({"StatementId": "s", "Action": "lambda:InvokeFunction", "Principal": "s3.amazonaws.com"});
+        // Recorded: a 201, a length violation.
+        assert!(!inferred(&request(ok.clone())));
+        let mut long = ok.clone();
+        long["StatementId"] = json!("s".repeat(101));
+        assert!(!inferred(&request(long)));
+        // Inferred error type: a body that is not JSON, a member of the wrong JSON type.
+        let mut raw = request(ok.clone());
+        raw.body = None;
+        raw.raw_body = Some("{".into());
+        assert!(inferred(&raw));
+        let mut number = ok.clone();
+        number["StatementId"] = json!(7);
+        assert!(inferred(&request(number)));
+        // A validation message quoting an inferred value: the enum's order.
+        let mut auth = ok.clone();
+        auth["FunctionUrlAuthType"] = json!("aws_iam");
+        assert!(inferred(&request(auth)));
     }
 
     #[test]

@@ -46,10 +46,14 @@ impl Draft {
     pub fn finish(self, id: String) -> Generated {
         let answer = oracle::run(&self.given, &self.request);
         let expect = oracle::expect(&answer, &self.request);
+        let mut tags = self.label.tags();
+        if label::rests_on_inference(&self.request, &answer) {
+            tags.push(label::INFERRED.to_string());
+        }
         Generated {
             case: Case {
                 id,
-                tags: self.label.tags(),
+                tags,
                 given: self.given,
                 request: self.request,
                 expect,
