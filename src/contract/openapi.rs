@@ -64,7 +64,13 @@ pub fn openapi() -> Value {
             Location::Uri => parameters.push(param(m, "path")),
             Location::Query => parameters.push(param(m, "query")),
             Location::Body => {
-                properties.insert(m.name.into(), schema(m));
+                let mut schema = schema(m);
+                // The reference, like AWS's JSON reader, takes a null member for an absent one:
+                // fine for an optional member, "must not be null" for a required one.
+                if !m.required {
+                    schema["nullable"] = json!(true);
+                }
+                properties.insert(m.name.into(), schema);
                 if m.required {
                     required.push(m.name);
                 }
@@ -123,6 +129,8 @@ mod tests {
         assert_eq!(props["StatementId"]["maxLength"], 100);
         assert_eq!(props["SourceAccount"]["pattern"], "^(?:[0-9]{12})$");
         assert_eq!(props["InvokedViaFunctionUrl"]["type"], "boolean");
+        assert_eq!(props["SourceArn"]["nullable"], true);
+        assert!(props["StatementId"].get("nullable").is_none());
         assert_eq!(
             props["FunctionUrlAuthType"]["enum"],
             json!(["AWS_IAM", "NONE"])
