@@ -1,0 +1,121 @@
+//! `addperm fuzz`: robustness fuzzing of an implementation over HTTP. The work is the library's
+//! (`addperm::runner::fuzz`); this is arguments, progress, files and the exit code.
+
+use super::progress::FuzzProgress;
+use super::target::{parse_duration, target_from_spec, TargetOptions};
+use addperm::runner::fuzz::{fuzz, FuzzOptions, Stop};
+use anyhow::Context;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = AFTER_HELP)]
+pub struct Args {
+    /// The implementation to fuzz: an http:// or https:// base URL (`addperm serve`, moto,
+    /// LocalStack, ...), or `reference` for the in-process reference.
+    #[arg(long)]
+    target: String,
+    /// How long to fuzz: `60s`, `2m`, `500ms`, or plain seconds.
+    #[arg(long, default_value = "60s", value_parser = parse_duration)]
+    duration: Duration,
+    /// Stop after this many requests, even before --duration is up.
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = parse_requests)]
+    max_requests: usize,
+    /// Seed of the request sequence: the same seed sends the same requests. Default: a random
+    /// seed, printed at the start so the run can be repeated.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Directory for the results: `findings.jsonl` (one replayable case per finding
+    /// signature) and `summary.txt`. Created if missing; both files are replaced.
+    #[arg(long, value_name = "DIR", default_value = "addperm-fuzz")]
+    out: PathBuf,
+    #[command(flatten)]
+    target_options: TargetOptions,
+}
+
+const AFTER_HELP: &str = "\
+Each request is a valid AddPermission request from the generators with one mutation: malformed
+JSON (truncated, trailing garbage, not an object, duplicate keys, deep nesting, NaN and huge
+numbers), a member of the wrong JSON type, odd values (very long, control characters, NUL, lone
+surrogates, invisible and right-to-left characters, emoji), odd FunctionName path segments and
+ARNs, odd and empty qualifiers, odd encodings (BOM, UTF-16-looking text, escapes), many members,
+an empty body; or none, so the success path stays busy. The fixture function is created once
+(as a case's `given` is) and re-created whenever its policies fill up.
+
+Findings: any 5xx; no answer within --timeout; a reset connection or an answer that is not HTTP;
+a 2xx whose Statement is not JSON or not the one asked for (Sid, Effect, Action, Resource with
+the qualifier, the principal's shape). A different 4xx than AWS's, or a 2xx where AWS says 400,
+is not a finding: that is conformance, for `addperm check`. After each finding the target is
+asked whether it still answers; if it does not, the run stops early and says so.
+
+Findings are grouped by signature (kind, status, error type or first line of the body, mutation
+family); the summary shows each signature's count and its smallest request with a curl line.
+Replay them: addperm check --cases DIR/findings.jsonl --target URL (each case expects what AWS
+answers, so the replay shows the target's answer beside it).
+
+Exit codes: 0 no findings, 1 findings, 2 the fuzzer could not run (bad arguments, target
+unreachable at the start, the fixture could not be created).";
+
+/// A request count: a positive integer.
+fn parse_requests(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("give at least 1 request".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{s:?} is not a number of requests")),
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let target = target_from_spec(&args.target, &args.target_options, 1)?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create the directory {}", args.out.display()))?;
+    let cases_path = args.out.join("findings.jsonl");
+    let summary_path = args.out.join("summary.txt");
+    let seed = args
+        .seed
+        .unwrap_or_else(|| uuid::Uuid::new_v4().as_u64_pair().0 % 1_000_000_000);
+    let options = FuzzOptions {
+        duration: args.duration,
+        max_requests: args.max_requests,
+        seed,
+    };
+    eprintln!(
+        "addperm fuzz: {} for {:?} or {} requests, seed {seed} (--seed {seed} repeats this run)",
+        target.name(),
+        args.duration,
+        args.max_requests
+    );
+    let run = {
+        let mut progress = FuzzProgress::new(args.max_requests, &target.name());
+        fuzz(target.as_ref(), &options, &mut |t| progress.tick(t))?
+    };
+    let base_url = target
+        .base_url()
+        .unwrap_or_else(|| addperm::report::PLACEHOLDER_BASE_URL.into());
+    let summary = run
+        .findings
+        .summary(&run.header(), &base_url, &cases_path.display().to_string());
+    for (path, text) in [
+        (&cases_path, run.findings.to_jsonl()),
+        (&summary_path, summary.clone()),
+    ] {
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    print!("{summary}");
+    println!(
+        "written: {} and {}",
+        cases_path.display(),
+        summary_path.display()
+    );
+    let early = matches!(run.stop, Stop::Early(_));
+    if let Stop::Early(why) = &run.stop {
+        eprintln!("addperm fuzz: stopped early: {why}");
+    }
+    Ok(match (run.findings.is_empty(), early) {
+        (false, _) => ExitCode::from(1),
+        // Stopped early without a finding: the run did not happen as asked.
+        (true, true) => ExitCode::from(2),
+        (true, false) => ExitCode::SUCCESS,
+    })
+}
