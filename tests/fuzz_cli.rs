@@ -1,0 +1,267 @@
+//! `addperm fuzz` as a user runs it: against `addperm serve` (nothing to find) and against a
+//! deliberately broken server (500 for bodies that are not JSON, the connection dropped for a
+//! FunctionName holding `/`), whose findings must be exactly those, deduplicated, and replayable.
+
+use addperm::reference::{Config, Reference};
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+
+const BIN: &str = env!("CARGO_BIN_EXE_addperm");
+
+/// A server process, killed when the test ends, however it ends.
+struct Served(Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve() -> (Served, String) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line:?}");
+    (Served(child), url)
+}
+
+fn fuzz(url: &str, out: &Path, extra: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(["fuzz", "--target", url, "--seed", "3", "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn the_reference_over_http_has_no_findings() {
+    let (_served, url) = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let out = fuzz(
+        &url,
+        dir.path(),
+        &["--duration", "20s", "--max-requests", "300"],
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(all.contains("seed 3: 300 requests"), "{all}");
+    assert!(all.contains("0 findings in 0 signatures"), "{all}");
+    let cases = std::fs::read_to_string(dir.path().join("findings.jsonl")).unwrap();
+    assert_eq!(cases, "");
+    let summary = std::fs::read_to_string(dir.path().join("summary.txt")).unwrap();
+    assert!(
+        summary.starts_with("addperm fuzz against http://127.0.0.1:"),
+        "{summary}"
+    );
+}
+
+/// The reference behind a hand-written HTTP/1.1 server with two bugs: an AddPermission body
+/// that is not JSON answers 500, and a FunctionName holding `/` (`%2F`) gets the connection
+/// closed without an answer. Everything else is the reference's answer.
+fn broken_server() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let reference = Arc::new(Mutex::new(Reference::new(Config::default())));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let reference = Arc::clone(&reference);
+            std::thread::spawn(move || answer(stream, &reference));
+        }
+    });
+    url
+}
+
+/// Answers one request on `stream`, then closes it.
+fn answer(stream: TcpStream, reference: &Mutex<Reference>) {
+    let mut reader = BufReader::new(stream);
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+    }
+    let mut body = vec![0; length];
+    if reader.read_exact(&mut body).is_err() {
+        return;
+    }
+    let mut words = request_line.split_whitespace();
+    let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+    let path = target.split('?').next().unwrap_or("");
+    let add_permission = method == "POST" && path.ends_with("/policy");
+    if add_permission && path.contains("%2F") {
+        return; // bug 2: dropped without a word
+    }
+    let (status, headers, body) = if add_permission
+        && serde_json::from_slice::<serde_json::Value>(&body).is_err()
+    {
+        let page = "<html><title>500 Internal Server Error</title></html>";
+        (500, vec![], page.as_bytes().to_vec()) // bug 1
+    } else {
+        let r = addperm::wire::route::handle(&mut reference.lock().unwrap(), method, target, &body);
+        (r.status, r.headers, r.body)
+    };
+    let mut head = format!(
+        "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        if k != "content-length" {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+    }
+    head.push_str("\r\n");
+    let mut stream = reader.into_inner();
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+}
+
+#[test]
+fn a_broken_server_gives_exactly_its_findings_deduplicated_and_replayable() {
+    let url = broken_server();
+    let dir = tempfile::tempdir().unwrap();
+    let out = fuzz(
+        &url,
+        dir.path(),
+        &[
+            "--duration",
+            "60s",
+            "--max-requests",
+            "400",
+            "--timeout",
+            "5",
+        ],
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    let summary = std::fs::read_to_string(dir.path().join("summary.txt")).unwrap();
+    // `[N] kind status family xCOUNT`, one line a signature.
+    let heads: Vec<Vec<String>> = summary
+        .lines()
+        .filter(|l| l.starts_with('['))
+        .map(|l| l.split_whitespace().map(str::to_string).collect())
+        .collect();
+    let signatures: BTreeSet<(String, String, String)> = heads
+        .iter()
+        .map(|h| (h[1].clone(), h[2].clone(), h[3].clone()))
+        .collect();
+    assert_eq!(
+        signatures.len(),
+        heads.len(),
+        "signatures repeat:\n{summary}"
+    );
+    let not_json = [
+        "json-truncated",
+        "json-trailing-garbage",
+        "json-odd-number",
+        "json-deep-nesting",
+        "encoding",
+        "empty-body",
+        "odd-value", // lone surrogates, which a strict parser rejects
+    ];
+    let mut kinds = BTreeSet::new();
+    for (kind, status, family) in &signatures {
+        match kind.as_str() {
+            "server-error" => {
+                assert_eq!(status, "500", "{summary}");
+                assert!(not_json.contains(&family.as_str()), "{family}:\n{summary}");
+            }
+            "reset" | "unparseable" => {
+                assert_eq!(
+                    (status.as_str(), family.as_str()),
+                    ("-", "function-name"),
+                    "{summary}"
+                );
+            }
+            _ => panic!("a finding the server does not deserve: {kind} {family}\n{summary}"),
+        }
+        kinds.insert(if kind == "server-error" {
+            "5xx"
+        } else {
+            "dropped"
+        });
+    }
+    assert_eq!(kinds.len(), 2, "both bugs are found:\n{summary}");
+    for family in ["json-truncated", "empty-body"] {
+        assert!(
+            signatures
+                .iter()
+                .any(|(k, _, f)| k == "server-error" && f == family),
+            "{family}:\n{summary}"
+        );
+    }
+    // Deduplicated: far more flagged requests than signatures.
+    let counts: usize = heads
+        .iter()
+        .map(|h| h[4].trim_start_matches('x').parse::<usize>().unwrap())
+        .sum();
+    assert!(counts > 2 * heads.len(), "{summary}");
+    assert!(summary.contains(&format!("{counts} findings in {} signatures", heads.len())));
+    // One case per signature, in the public format, each expecting the reference's answer.
+    let jsonl = std::fs::read_to_string(dir.path().join("findings.jsonl")).unwrap();
+    let cases = addperm::case::parse(&jsonl, "findings.jsonl").unwrap();
+    assert_eq!(cases.len(), heads.len());
+    for c in &cases {
+        assert!(c.tags.contains(&"fuzz".to_string()), "{c:?}");
+        assert_ne!(c.expect.status, 500, "{c:?}");
+    }
+    // The target is alive after every finding, so the run went the whole way.
+    assert!(
+        summary.contains("stopped: the request limit was reached"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn an_unreachable_target_cannot_be_fuzzed() {
+    // A port nothing listens on: bind one, then let it go.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let out = fuzz(
+        &format!("http://127.0.0.1:{port}"),
+        dir.path(),
+        &["--duration", "2s"],
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{all}");
+    assert!(all.contains("the target cannot be reached"), "{all}");
+    let bad = fuzz("ftp://x", dir.path(), &[]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad).contains("unknown target"), "{}", text(&bad));
+    assert!(!text(&bad).contains("panicked"));
+}
