@@ -215,10 +215,12 @@ fn fallback() -> Request {
 }
 
 /// `shape` in its plainest form: the function's name, the qualifier in the query, the most
-/// common service principal (see [`Mutator::next_mutant`]).
+/// common service principal, no null or unknown member (see [`Mutator::next_mutant`]).
 fn plain(mut shape: Shape) -> Shape {
     shape.form = Form::Name;
     shape.placement = Placement::Query;
+    shape.null_member = None;
+    shape.unknown_member = None;
     shape.principal = (PrincipalShape::Service, "s3.amazonaws.com".into());
     shape
 }
