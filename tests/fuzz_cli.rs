@@ -8,6 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 const BIN: &str = env!("CARGO_BIN_EXE_addperm");
@@ -79,26 +80,35 @@ fn the_reference_over_http_has_no_findings() {
 
 /// The reference behind a hand-written HTTP/1.1 server with two bugs: an AddPermission body
 /// that is not JSON answers 500, and a FunctionName holding `/` (`%2F`) gets the connection
-/// closed without an answer. Everything else is the reference's answer.
-fn broken_server() -> String {
+/// closed without an answer. Everything else is the reference's answer. With `fatal`, the
+/// first body that is not JSON also kills the server: it answers 500, then stops listening.
+fn broken_server(fatal: bool) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let reference = Arc::new(Mutex::new(Reference::new(Config::default())));
+    let dead = Arc::new(AtomicBool::new(false));
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let reference = Arc::clone(&reference);
-            std::thread::spawn(move || answer(stream, &reference));
+            if dead.load(Ordering::SeqCst) {
+                return; // the listener goes with the thread: connections are refused
+            }
+            let (reference, dead) = (Arc::clone(&reference), Arc::clone(&dead));
+            std::thread::spawn(move || {
+                if answer(stream, &reference) && fatal {
+                    dead.store(true, Ordering::SeqCst);
+                }
+            });
         }
     });
     url
 }
 
-/// Answers one request on `stream`, then closes it.
-fn answer(stream: TcpStream, reference: &Mutex<Reference>) {
+/// Answers one request on `stream`, then closes it; true when that was a 500.
+fn answer(stream: TcpStream, reference: &Mutex<Reference>) -> bool {
     let mut reader = BufReader::new(stream);
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {
-        return;
+        return false;
     }
     let mut length = 0;
     loop {
@@ -114,14 +124,14 @@ fn answer(stream: TcpStream, reference: &Mutex<Reference>) {
     }
     let mut body = vec![0; length];
     if reader.read_exact(&mut body).is_err() {
-        return;
+        return false;
     }
     let mut words = request_line.split_whitespace();
     let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
     let path = target.split('?').next().unwrap_or("");
     let add_permission = method == "POST" && path.ends_with("/policy");
     if add_permission && path.contains("%2F") {
-        return; // bug 2: dropped without a word
+        return false; // bug 2: dropped without a word
     }
     let (status, headers, body) = if add_permission
         && serde_json::from_slice::<serde_json::Value>(&body).is_err()
@@ -145,11 +155,12 @@ fn answer(stream: TcpStream, reference: &Mutex<Reference>) {
     let mut stream = reader.into_inner();
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(&body);
+    status == 500
 }
 
 #[test]
 fn a_broken_server_gives_exactly_its_findings_deduplicated_and_replayable() {
-    let url = broken_server();
+    let url = broken_server(false);
     let dir = tempfile::tempdir().unwrap();
     let out = fuzz(
         &url,
@@ -241,6 +252,49 @@ fn a_broken_server_gives_exactly_its_findings_deduplicated_and_replayable() {
         summary.contains("stopped: the request limit was reached"),
         "{summary}"
     );
+}
+
+#[test]
+fn a_finding_that_kills_the_target_ends_the_run_early() {
+    let url = broken_server(true);
+    let dir = tempfile::tempdir().unwrap();
+    let out = fuzz(
+        &url,
+        dir.path(),
+        &["--duration", "60s", "--max-requests", "400"],
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("stopped early: the target stopped answering after request #"),
+        "{all}"
+    );
+    assert!(all.contains("(finding: server-error "), "{all}");
+    assert!(!all.contains("suspect"), "{all}");
+    let summary = std::fs::read_to_string(dir.path().join("summary.txt")).unwrap();
+    assert!(summary.contains("stopped: EARLY: "), "{summary}");
+    assert!(summary.contains("1 findings in 1 signatures"), "{summary}");
+    let jsonl = std::fs::read_to_string(dir.path().join("findings.jsonl")).unwrap();
+    assert_eq!(addperm::case::parse(&jsonl, "f").unwrap().len(), 1);
+}
+
+#[test]
+fn help_explains_the_run() {
+    let out = Command::new(BIN).args(["fuzz", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "--duration",
+        "--max-requests",
+        "--seed",
+        "--out",
+        "--timeout",
+        "Findings:",
+        "not a finding",
+        "addperm check --cases DIR/findings.jsonl",
+        "Exit codes: 0 no findings, 1 findings, 2",
+    ] {
+        assert!(help.contains(needle), "{needle}:\n{help}");
+    }
 }
 
 #[test]

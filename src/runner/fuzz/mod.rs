@@ -170,7 +170,16 @@ pub fn fuzz(
             .filter(|_| (200..300).contains(&reference.status))
             .map(|s| fixture.vars.apply_json(s));
         if let Some(flag) = judge(&mutant.request, answer.as_ref(), statement.as_ref()) {
-            let what = format!("{} ({})", flag.kind.name(), mutant.family.name());
+            let what = format!("{} {}", flag.kind.name(), mutant.family.name());
+            // A refused connection means the target died before this request: the one before
+            // is the suspect.
+            let suspect = match (flag.kind, &previous) {
+                (Kind::Refused, Some(p)) => format!(
+                    "; it was already down, so the request before it is the suspect: {}",
+                    curl_command(p, &base_url)
+                ),
+                _ => String::new(),
+            };
             findings.add(Finding {
                 flag,
                 family: mutant.family,
@@ -189,14 +198,8 @@ pub fn fuzz(
             // A finding that took the target down ends the run: every later request would
             // only repeat it.
             if let Err(e) = fixture.alive() {
-                let suspect = previous.as_ref().map_or_else(String::new, |p| {
-                    format!(
-                        "; the request before it was: {}",
-                        curl_command(p, &base_url)
-                    )
-                });
                 run.stop = Stop::Early(format!(
-                    "the target stopped answering after request #{}, a finding {what}: {e}{suspect}",
+                    "the target stopped answering after request #{} (finding: {what}): {e}{suspect}",
                     run.requests
                 ));
                 break;
