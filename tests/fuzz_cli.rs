@@ -6,8 +6,7 @@ use addperm::reference::{Config, Reference};
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -39,39 +38,50 @@ fn serve() -> (Served, String) {
     (Served(child), url)
 }
 
-fn fuzz(url: &str, out: &Path, extra: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(["fuzz", "--target", url, "--seed", "3", "--out"])
-        .arg(out)
-        .args(extra)
-        .output()
-        .unwrap()
+/// A finished `addperm fuzz` run: its exit code, standard output and error together, and the
+/// directory it wrote.
+struct Run {
+    code: Option<i32>,
+    all: String,
+    dir: tempfile::TempDir,
 }
 
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+impl Run {
+    fn file(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(name)).unwrap()
+    }
+}
+
+fn fuzz(url: &str, extra: &[&str]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["fuzz", "--target", url, "--seed", "3", "--out"])
+        .arg(dir.path())
+        .args(extra)
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code(),
+        all: format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        dir,
+    }
 }
 
 #[test]
 fn the_reference_over_http_has_no_findings() {
     let (_served, url) = serve();
-    let dir = tempfile::tempdir().unwrap();
-    let out = fuzz(
-        &url,
-        dir.path(),
-        &["--duration", "20s", "--max-requests", "300"],
-    );
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{all}");
+    let run = fuzz(&url, &["--duration", "20s", "--max-requests", "300"]);
+    let all = &run.all;
+    assert_eq!(run.code, Some(0), "{all}");
     assert!(all.contains("seed 3: 300 requests"), "{all}");
     assert!(all.contains("0 findings in 0 signatures"), "{all}");
-    let cases = std::fs::read_to_string(dir.path().join("findings.jsonl")).unwrap();
+    let cases = run.file("findings.jsonl");
     assert_eq!(cases, "");
-    let summary = std::fs::read_to_string(dir.path().join("summary.txt")).unwrap();
+    let summary = run.file("summary.txt");
     assert!(
         summary.starts_with("addperm fuzz against http://127.0.0.1:"),
         "{summary}"
@@ -161,10 +171,8 @@ fn answer(stream: TcpStream, reference: &Mutex<Reference>) -> bool {
 #[test]
 fn a_broken_server_gives_exactly_its_findings_deduplicated_and_replayable() {
     let url = broken_server(false);
-    let dir = tempfile::tempdir().unwrap();
-    let out = fuzz(
+    let run = fuzz(
         &url,
-        dir.path(),
         &[
             "--duration",
             "60s",
@@ -174,9 +182,9 @@ fn a_broken_server_gives_exactly_its_findings_deduplicated_and_replayable() {
             "5",
         ],
     );
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{all}");
-    let summary = std::fs::read_to_string(dir.path().join("summary.txt")).unwrap();
+    let all = &run.all;
+    assert_eq!(run.code, Some(1), "{all}");
+    let summary = run.file("summary.txt");
     // `[N] kind status family xCOUNT`, one line a signature.
     let heads: Vec<Vec<String>> = summary
         .lines()
@@ -240,7 +248,7 @@ fn a_broken_server_gives_exactly_its_findings_deduplicated_and_replayable() {
     assert!(counts > 2 * heads.len(), "{summary}");
     assert!(summary.contains(&format!("{counts} findings in {} signatures", heads.len())));
     // One case per signature, in the public format, each expecting the reference's answer.
-    let jsonl = std::fs::read_to_string(dir.path().join("findings.jsonl")).unwrap();
+    let jsonl = run.file("findings.jsonl");
     let cases = addperm::case::parse(&jsonl, "findings.jsonl").unwrap();
     assert_eq!(cases.len(), heads.len());
     for c in &cases {
@@ -257,24 +265,19 @@ fn a_broken_server_gives_exactly_its_findings_deduplicated_and_replayable() {
 #[test]
 fn a_finding_that_kills_the_target_ends_the_run_early() {
     let url = broken_server(true);
-    let dir = tempfile::tempdir().unwrap();
-    let out = fuzz(
-        &url,
-        dir.path(),
-        &["--duration", "60s", "--max-requests", "400"],
-    );
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{all}");
+    let run = fuzz(&url, &["--duration", "60s", "--max-requests", "400"]);
+    let all = &run.all;
+    assert_eq!(run.code, Some(1), "{all}");
     assert!(
         all.contains("stopped early: the target stopped answering after request #"),
         "{all}"
     );
     assert!(all.contains("(finding: server-error "), "{all}");
     assert!(!all.contains("suspect"), "{all}");
-    let summary = std::fs::read_to_string(dir.path().join("summary.txt")).unwrap();
+    let summary = run.file("summary.txt");
     assert!(summary.contains("stopped: EARLY: "), "{summary}");
     assert!(summary.contains("1 findings in 1 signatures"), "{summary}");
-    let jsonl = std::fs::read_to_string(dir.path().join("findings.jsonl")).unwrap();
+    let jsonl = run.file("findings.jsonl");
     assert_eq!(addperm::case::parse(&jsonl, "f").unwrap().len(), 1);
 }
 
@@ -305,17 +308,12 @@ fn an_unreachable_target_cannot_be_fuzzed() {
         .local_addr()
         .unwrap()
         .port();
-    let dir = tempfile::tempdir().unwrap();
-    let out = fuzz(
-        &format!("http://127.0.0.1:{port}"),
-        dir.path(),
-        &["--duration", "2s"],
-    );
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(2), "{all}");
+    let run = fuzz(&format!("http://127.0.0.1:{port}"), &["--duration", "2s"]);
+    let all = &run.all;
+    assert_eq!(run.code, Some(2), "{all}");
     assert!(all.contains("the target cannot be reached"), "{all}");
-    let bad = fuzz("ftp://x", dir.path(), &[]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(text(&bad).contains("unknown target"), "{}", text(&bad));
-    assert!(!text(&bad).contains("panicked"));
+    let bad = fuzz("ftp://x", &[]);
+    assert_eq!(bad.code, Some(2));
+    assert!(bad.all.contains("unknown target"), "{}", bad.all);
+    assert!(!bad.all.contains("panicked"));
 }
