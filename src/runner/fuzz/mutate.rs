@@ -663,11 +663,14 @@ fn many_members(
             "Condition",
         ],
     );
-    body.insert(odd.into(), json!({"nested": [1, "x", null]}));
-    (
-        format!("{n} unknown members and {odd:?}"),
-        json(Value::Object(body)),
+    let value = pick(
+        rng,
+        &[json!("x"), json!(0), json!({"nested": [1, "x", null]})],
     )
+    .clone();
+    let note = format!("{n} unknown members and {odd:?} as {}", json_type(&value));
+    body.insert(odd.into(), value);
+    (note, json(Value::Object(body)))
 }
 
 /// A member of the body to mutate (the first one when the body has none).
