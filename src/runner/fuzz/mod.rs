@@ -14,8 +14,10 @@
 //! re-created (under a new name) before that.
 
 mod findings;
+mod json_text;
 mod judge;
 mod mutate;
+mod odd;
 
 pub use findings::{Entry, Finding, Findings};
 pub use judge::{judge, Flag, Kind};

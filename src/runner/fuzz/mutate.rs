@@ -11,11 +11,12 @@
 //! that would otherwise succeed. All randomness comes from one ChaCha [`TestRng`] seeded by
 //! `--seed`: a seed names a run's whole sequence of requests.
 
+use super::json_text::{char_boundary, members_text, object_text, replaced};
+use super::odd::{encoding, function_name, many_members, odd_value, ODD_QUALIFIERS};
 use crate::case::{Given, GivenFunction, Request};
-use crate::contract::{contract, Location, FUNCTION_URL_ACTION, INVOKE_ACTION};
+use crate::contract::{contract, Location, INVOKE_ACTION};
 use crate::generate::valid::{self, Form, Placement, Shape, Target};
 use crate::generate::values::PrincipalShape;
-use crate::generate::values::FOREIGN_ACCOUNT;
 use proptest::prelude::RngExt;
 use proptest::strategy::{BoxedStrategy, Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
@@ -25,8 +26,8 @@ use std::collections::BTreeMap;
 /// The fixture function every fuzz request addresses (the runner renames it per session).
 pub const FIXTURE: &str = "fuzz-fn";
 /// The fixture's published version and its alias, so qualified requests can succeed too.
-const VERSION: &str = "1";
-const ALIAS: &str = "live";
+pub(super) const VERSION: &str = "1";
+pub(super) const ALIAS: &str = "live";
 
 /// The state every fuzz case starts from: the fixture with version 1 and alias `live`.
 pub fn fixture_given() -> Given {
@@ -244,7 +245,7 @@ fn on_fixture(mut shape: Shape) -> Shape {
     shape
 }
 
-fn pick<'a, T>(rng: &mut TestRng, items: &'a [T]) -> &'a T {
+pub(super) fn pick<'a, T>(rng: &mut TestRng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
 
@@ -430,251 +431,8 @@ pub fn mutate(family: Family, base: Request, rng: &mut TestRng) -> Mutant {
     }
 }
 
-/// Qualifiers AWS rejects or treats specially, and ones that are odd in a URL.
-const ODD_QUALIFIERS: [&str; 24] = [
-    "",
-    "$LATEST",
-    "$latest",
-    "LATEST",
-    "$LATEST.PUBLISHED",
-    "0",
-    "01",
-    "-1",
-    "1.0",
-    "99999999999999999999",
-    "Live",
-    "no-such-alias",
-    "live:1",
-    "live/x",
-    "..",
-    "%",
-    "?",
-    "#",
-    "\u{0}",
-    " ",
-    "\u{1F600}",
-    "\u{202E}live",
-    "live\u{200B}",
-    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-];
-
-/// A FunctionName path segment: odd characters around the fixture's name, partial and full
-/// ARNs (well-formed ones name the fixture, so the runner renames them on the target),
-/// malformed ARNs, names of every length.
-fn function_name(rng: &mut TestRng) -> String {
-    let f = FIXTURE;
-    let arn = "arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:";
-    let forms: Vec<String> = vec![
-        format!("{f}%"),
-        format!("{f}%2F"),
-        format!("{f}/.."),
-        format!("{f}/x"),
-        "..".into(),
-        ".".into(),
-        "%".into(),
-        "/".into(),
-        format!("{f}?x=1"),
-        format!("{f}#frag"),
-        format!("{f}\u{0}"),
-        format!("{f} "),
-        String::new(),
-        format!("{f}\u{200B}"),
-        format!("{f}\u{1F600}"),
-        format!("\u{202E}{f}"),
-        "a".repeat(65),
-        "a".repeat(141),
-        "a".repeat(257),
-        "a".repeat(5000),
-        format!("{f}:"),
-        format!("{f}::"),
-        format!("{f}:{ALIAS}:{VERSION}"),
-        format!(":{ALIAS}"),
-        format!("${{ACCOUNT}}:function:{f}"),
-        format!("${{ACCOUNT}}:function:{f}:{ALIAS}"),
-        "123456789012:function:fn".into(),
-        format!("{FOREIGN_ACCOUNT}:function:{f}"),
-        "${ACCOUNT}:function:".into(),
-        format!("${{ACCOUNT}}:{f}"),
-        format!("function:{f}"),
-        format!(":function:{f}"),
-        format!("12345678901:function:{f}"),
-        format!("{arn}{f}"),
-        format!("{arn}{f}:{ALIAS}"),
-        format!("{arn}{f}:$LATEST"),
-        format!("{arn}{f}:{VERSION}:x"),
-        arn.to_string(),
-        format!("arn:aws:lambda:::function:{f}"),
-        format!("arn:aws:lambda:nowhere-1:${{ACCOUNT}}:function:{f}"),
-        format!("arn:aws-cn:lambda:cn-north-1:${{ACCOUNT}}:function:{f}"),
-        format!("arn:aws:lambda:us-east-1:{FOREIGN_ACCOUNT}:function:{f}"),
-        format!("arn:aws:lambda:us-east-1:${{ACCOUNT}}:layer:{f}"),
-        "arn:aws:s3:::bucket".into(),
-        "arn:".into(),
-        "arn:aws:lambda".into(),
-    ];
-    pick(rng, &forms).clone()
-}
-
-/// A member's string value made odd.
-fn odd_value(
-    rng: &mut TestRng,
-    members: &Map<String, Value>,
-    raw: &dyn Fn(String) -> Request,
-    json: &dyn Fn(Value) -> Request,
-) -> (String, Request) {
-    let key = pick_member(rng, members);
-    let current = members
-        .get(&key)
-        .and_then(Value::as_str)
-        .unwrap_or("x")
-        .to_string();
-    // Lone surrogates exist only as escapes: the value goes into the raw JSON text.
-    if rng.random_bool(0.15) {
-        let escaped = *pick(
-            rng,
-            &[
-                r#""\ud800""#,
-                r#""a\udc00b""#,
-                r#""\udbff""#,
-                r#""\ud800\ud800""#,
-            ],
-        );
-        return (
-            format!("{key} <- {escaped}"),
-            raw(object_text(&replaced(members, &key, escaped.to_string()))),
-        );
-    }
-    let (what, value) = match rng.random_range(0..12u8) {
-        0 => {
-            let n = *pick(rng, &[257usize, 1_000, 10_000, 100_000]);
-            (format!("{n} characters"), "a".repeat(n))
-        }
-        1 => (
-            "control characters".into(),
-            format!("{current}\u{1}\u{1F}\t\n\r\u{7F}"),
-        ),
-        2 => ("a NUL".into(), format!("{current}\u{0}x")),
-        3 => (
-            "right-to-left override".into(),
-            format!("\u{202E}{current}"),
-        ),
-        4 => ("zero-width space".into(), format!("{current}\u{200B}")),
-        5 => ("no-break space".into(), format!("{current}\u{A0}")),
-        6 => (
-            "emoji".into(),
-            format!("{current}\u{1F600}\u{1F1FA}\u{1F1F8}"),
-        ),
-        7 => ("combining mark".into(), format!("{current}e\u{301}")),
-        8 => ("empty".into(), String::new()),
-        9 => ("white space".into(), " \t ".into()),
-        10 => (
-            "path-like".into(),
-            (*pick(rng, &["../../etc/passwd", "%00", "%s%n", "a/b?c#d"])).into(),
-        ),
-        _ => (
-            "markup".into(),
-            (*pick(rng, &["<script>x</script>", "' OR 1=1 --", "{\"a\":1}"])).into(),
-        ),
-    };
-    let mut body = members.clone();
-    body.insert(key.clone(), Value::String(value));
-    (format!("{key} <- {what}"), json(Value::Object(body)))
-}
-
-/// The body in odd encodings (all expressible as a UTF-8 `raw_body`).
-fn encoding(
-    rng: &mut TestRng,
-    members: &Map<String, Value>,
-    text: &str,
-    raw: &dyn Fn(String) -> Request,
-) -> (String, Request) {
-    let key = pick_member(rng, members);
-    let with = |value: &str| raw(object_text(&replaced(members, &key, value.to_string())));
-    match rng.random_range(0..7u8) {
-        0 => (
-            "byte order mark first".into(),
-            raw(format!("\u{FEFF}{text}")),
-        ),
-        1 => {
-            let utf16: String = text.chars().flat_map(|c| [c, '\u{0}']).collect();
-            (
-                "UTF-16-looking (NUL after each character)".into(),
-                raw(format!("\u{FF}\u{FE}{utf16}")),
-            )
-        }
-        2 => ("every character escaped".into(), raw(escape_all(text))),
-        3 => (
-            format!("{key} <- Latin-1 mojibake escapes"),
-            with(r#""caf\u00c3\u00a9 \u00ff\u00fe""#),
-        ),
-        4 => (
-            format!("{key} <- escaped surrogate pair"),
-            with(r#""\ud83d\ude00""#),
-        ),
-        5 => {
-            let bad = *pick(
-                rng,
-                &[r#""\x41""#, r#""\u12""#, r#""\U0041""#, r#""\""#, r#""\q""#],
-            );
-            (format!("{key} <- invalid escape {bad}"), with(bad))
-        }
-        _ => (
-            format!("{key} <- noncharacters"),
-            with(r#""\uffff\ufffe\ufdd0""#),
-        ),
-    }
-}
-
-/// Many members at once: unknown ones, odd keys, or every member of the model.
-fn many_members(
-    rng: &mut TestRng,
-    members: &Map<String, Value>,
-    json: &dyn Fn(Value) -> Request,
-) -> (String, Request) {
-    let mut body = members.clone();
-    if rng.random_bool(0.3) {
-        for (k, v) in [
-            ("SourceArn", json!("arn:aws:s3:::fuzz-bucket")),
-            ("SourceAccount", json!("${ACCOUNT}")),
-            ("EventSourceToken", json!("fuzz-token")),
-            ("RevisionId", json!("00000000-0000-0000-0000-000000000000")),
-            ("PrincipalOrgID", json!("o-abcdefghij")),
-            ("FunctionUrlAuthType", json!("NONE")),
-            ("InvokedViaFunctionUrl", json!(true)),
-            ("Action", json!(FUNCTION_URL_ACTION)),
-        ] {
-            body.insert(k.into(), v);
-        }
-        return ("every member set".into(), json(Value::Object(body)));
-    }
-    let n = *pick(rng, &[1usize, 10, 100, 2_000]);
-    for i in 0..n {
-        body.insert(format!("Unknown{i}"), json!(i));
-    }
-    let odd = *pick(
-        rng,
-        &[
-            "",
-            "__proto__",
-            "constructor",
-            "StatementID",
-            "statementId",
-            "a\u{0}b",
-            "Condition",
-        ],
-    );
-    let value = pick(
-        rng,
-        &[json!("x"), json!(0), json!({"nested": [1, "x", null]})],
-    )
-    .clone();
-    let note = format!("{n} unknown members and {odd:?} as {}", json_type(&value));
-    body.insert(odd.into(), value);
-    (note, json(Value::Object(body)))
-}
-
 /// A member of the body to mutate (the first one when the body has none).
-fn pick_member(rng: &mut TestRng, members: &Map<String, Value>) -> String {
+pub(super) fn pick_member(rng: &mut TestRng, members: &Map<String, Value>) -> String {
     let keys: Vec<&String> = members.keys().collect();
     if keys.is_empty() {
         return "StatementId".into();
@@ -682,76 +440,7 @@ fn pick_member(rng: &mut TestRng, members: &Map<String, Value>) -> String {
     (*pick(rng, &keys)).clone()
 }
 
-/// The members as (key, JSON text of the value).
-fn members_text(members: &Map<String, Value>) -> Vec<(String, String)> {
-    members
-        .iter()
-        .map(|(k, v)| (k.clone(), v.to_string()))
-        .collect()
-}
-
-/// The members with `key`'s value written as the raw text `value` (added if absent).
-fn replaced(members: &Map<String, Value>, key: &str, value: String) -> Vec<(String, String)> {
-    let mut parts = members_text(members);
-    match parts.iter_mut().find(|(k, _)| k == key) {
-        Some(part) => part.1 = value,
-        None => parts.push((key.to_string(), value)),
-    }
-    parts
-}
-
-/// A JSON object written from keys and raw value texts (which need not be JSON).
-fn object_text(parts: &[(String, String)]) -> String {
-    let members: Vec<String> = parts
-        .iter()
-        .map(|(k, v)| format!("{}:{v}", Value::String(k.clone())))
-        .collect();
-    format!("{{{}}}", members.join(","))
-}
-
-/// `text` with every character inside strings written as a `\uXXXX` escape (the same JSON).
-fn escape_all(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 6);
-    let mut in_string = false;
-    // Characters still to copy as they are: the rest of an escape already in the text.
-    let mut verbatim = 0;
-    for c in text.chars() {
-        if !in_string {
-            in_string = c == '"';
-            out.push(c);
-            continue;
-        }
-        if verbatim > 0 {
-            verbatim -= 1;
-            if c == 'u' {
-                verbatim = 4;
-            }
-            out.push(c);
-        } else if c == '\\' {
-            verbatim = 1;
-            out.push(c);
-        } else if c == '"' {
-            in_string = false;
-            out.push(c);
-        } else {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                out.push_str(&format!("\\u{unit:04x}"));
-            }
-        }
-    }
-    out
-}
-
-/// The largest char boundary of `s` at or below `at`.
-fn char_boundary(s: &str, at: usize) -> usize {
-    (0..=at.min(s.len()))
-        .rev()
-        .find(|i| s.is_char_boundary(*i))
-        .unwrap_or(0)
-}
-
-fn json_type(v: &Value) -> &'static str {
+pub(super) fn json_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -854,8 +543,6 @@ mod tests {
             assert_eq!(parses(&garbage.request), Some(false), "{garbage:?}");
             let not_object = mutate(Family::JsonNotObject, base.clone(), mutator.rng());
             assert!(!not_object.request.body.as_ref().unwrap().is_object());
-            let escaped = escape_all(&base.body.as_ref().unwrap().to_string());
-            assert_eq!(serde_json::from_str::<Value>(&escaped).ok(), base.body);
         }
     }
 
