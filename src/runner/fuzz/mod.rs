@@ -130,7 +130,6 @@ pub fn fuzz(
         .base_url()
         .unwrap_or_else(|| PLACEHOLDER_BASE_URL.into());
     let mut mutator = Mutator::new(options.seed);
-    let mut findings = Findings::default();
     let mut run = FuzzRun {
         target: target.name(),
         seed: options.seed,
@@ -182,7 +181,7 @@ pub fn fuzz(
                 ),
                 _ => String::new(),
             };
-            findings.add(Finding {
+            run.findings.add(Finding {
                 flag,
                 family: mutant.family,
                 note: mutant.note.clone(),
@@ -228,13 +227,12 @@ pub fn fuzz(
         previous = Some(sent);
         progress(&Tick {
             requests: run.requests,
-            findings: findings.total(),
-            signatures: findings.entries().len(),
+            findings: run.findings.total(),
+            signatures: run.findings.entries().len(),
             elapsed: start.elapsed(),
         });
     }
     run.elapsed = start.elapsed();
-    run.findings = findings;
     Ok(run)
 }
 
