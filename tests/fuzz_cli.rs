@@ -1,6 +1,7 @@
 //! `addperm fuzz` as a user runs it: against `addperm serve` (nothing to find) and against a
 //! deliberately broken server (500 for bodies that are not JSON, the connection dropped for a
-//! FunctionName holding `/`), whose findings must be exactly those, deduplicated, and replayable.
+//! FunctionName holding `/`, bytes that are not HTTP for a `$`), whose findings must be exactly
+//! those, deduplicated, and replayable.
 
 use addperm::reference::{Config, Reference};
 use std::collections::BTreeSet;
@@ -88,9 +89,10 @@ fn the_reference_over_http_has_no_findings() {
     );
 }
 
-/// The reference behind a hand-written HTTP/1.1 server with two bugs: an AddPermission body
-/// that is not JSON answers 500, and a FunctionName holding `/` (`%2F`) gets the connection
-/// closed without an answer. Everything else is the reference's answer. With `fatal`, the
+/// The reference behind a hand-written HTTP/1.1 server with three bugs: an AddPermission body
+/// that is not JSON answers 500, a FunctionName holding `/` (`%2F`) gets the connection closed
+/// without an answer, and a `$` anywhere in the request target (`$LATEST`) gets an answer that
+/// is not HTTP. Everything else is the reference's answer. With `fatal`, the
 /// first body that is not JSON also kills the server: it answers 500, then stops listening.
 fn broken_server(fatal: bool) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -142,6 +144,11 @@ fn answer(stream: TcpStream, reference: &Mutex<Reference>) -> bool {
     let add_permission = method == "POST" && path.ends_with("/policy");
     if add_permission && path.contains("%2F") {
         return false; // bug 2: dropped without a word
+    }
+    if add_permission && target.contains("%24") {
+        let mut stream = reader.into_inner();
+        let _ = stream.write_all(b"this is not HTTP\r\n\r\n"); // bug 3
+        return false;
     }
     let (status, headers, body) = if add_permission
         && serde_json::from_slice::<serde_json::Value>(&body).is_err()
@@ -216,22 +223,18 @@ fn a_broken_server_gives_exactly_its_findings_deduplicated_and_replayable() {
                 assert_eq!(status, "500", "{summary}");
                 assert!(not_json.contains(&family.as_str()), "{family}:\n{summary}");
             }
-            "reset" | "unparseable" => {
-                assert_eq!(
-                    (status.as_str(), family.as_str()),
-                    ("-", "function-name"),
-                    "{summary}"
-                );
+            "reset" => {
+                assert_eq!((status.as_str(), family.as_str()), ("-", "function-name"));
+            }
+            "unparseable" => {
+                assert_eq!(status, "-", "{summary}");
+                assert!(["function-name", "qualifier"].contains(&family.as_str()));
             }
             _ => panic!("a finding the server does not deserve: {kind} {family}\n{summary}"),
         }
-        kinds.insert(if kind == "server-error" {
-            "5xx"
-        } else {
-            "dropped"
-        });
+        kinds.insert(kind.as_str());
     }
-    assert_eq!(kinds.len(), 2, "both bugs are found:\n{summary}");
+    assert_eq!(kinds.len(), 3, "all three bugs are found:\n{summary}");
     for family in ["json-truncated", "empty-body"] {
         assert!(
             signatures

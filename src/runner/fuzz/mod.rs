@@ -263,8 +263,8 @@ impl<'t> Fixture<'t> {
         Ok(fixture)
     }
 
-    /// Deletes the fixture and creates it again, in a new session (so under a new name: a
-    /// target that keeps a deleted function's policy cannot hand it back).
+    /// Deletes the fixture and creates it again, in a new session (so, with renaming, under a
+    /// new name: a target that keeps a deleted function's policy cannot hand it back).
     fn recreate(&mut self, target: &'t dyn Target, given: &Given) -> Result<(), Failure> {
         self.session.finish();
         *self = Fixture::open(target, given)?;
