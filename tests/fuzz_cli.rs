@@ -1,7 +1,7 @@
 //! `addperm fuzz` as a user runs it: against `addperm serve` (nothing to find) and against a
 //! deliberately broken server (500 for bodies that are not JSON, the connection dropped for a
-//! FunctionName holding `/`, bytes that are not HTTP for a `$`), whose findings must be exactly
-//! those, deduplicated, and replayable.
+//! FunctionName holding `/`, bytes that are not HTTP for a `$`, no answer for a `#`), whose
+//! findings must be exactly those, deduplicated, and replayable.
 
 use addperm::reference::{Config, Reference};
 use std::collections::BTreeSet;
@@ -89,10 +89,11 @@ fn the_reference_over_http_has_no_findings() {
     );
 }
 
-/// The reference behind a hand-written HTTP/1.1 server with three bugs: an AddPermission body
+/// The reference behind a hand-written HTTP/1.1 server with four bugs: an AddPermission body
 /// that is not JSON answers 500, a FunctionName holding `/` (`%2F`) gets the connection closed
-/// without an answer, and a `$` anywhere in the request target (`$LATEST`) gets an answer that
-/// is not HTTP. Everything else is the reference's answer. With `fatal`, the
+/// without an answer, a `$` anywhere in the request target (`$LATEST`) gets an answer that is
+/// not HTTP, and a `#` one no answer for longer than the fuzzer waits. Everything else is the
+/// reference's answer. With `fatal`, the
 /// first body that is not JSON also kills the server: it answers 500, then stops listening.
 fn broken_server(fatal: bool) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -150,6 +151,10 @@ fn answer(stream: TcpStream, reference: &Mutex<Reference>) -> bool {
         let _ = stream.write_all(b"this is not HTTP\r\n\r\n"); // bug 3
         return false;
     }
+    if add_permission && target.contains("%23") {
+        std::thread::sleep(std::time::Duration::from_secs(4)); // bug 4: past --timeout 2
+        return false;
+    }
     let (status, headers, body) = if add_permission
         && serde_json::from_slice::<serde_json::Value>(&body).is_err()
     {
@@ -186,7 +191,7 @@ fn a_broken_server_gives_exactly_its_findings_deduplicated_and_replayable() {
             "--max-requests",
             "400",
             "--timeout",
-            "5",
+            "2",
         ],
     );
     let all = &run.all;
@@ -226,7 +231,7 @@ fn a_broken_server_gives_exactly_its_findings_deduplicated_and_replayable() {
             "reset" => {
                 assert_eq!((status.as_str(), family.as_str()), ("-", "function-name"));
             }
-            "unparseable" => {
+            "unparseable" | "timeout" => {
                 assert_eq!(status, "-", "{summary}");
                 assert!(["function-name", "qualifier"].contains(&family.as_str()));
             }
@@ -234,7 +239,7 @@ fn a_broken_server_gives_exactly_its_findings_deduplicated_and_replayable() {
         }
         kinds.insert(kind.as_str());
     }
-    assert_eq!(kinds.len(), 3, "all three bugs are found:\n{summary}");
+    assert_eq!(kinds.len(), 4, "all four bugs are found:\n{summary}");
     for family in ["json-truncated", "empty-body"] {
         assert!(
             signatures
