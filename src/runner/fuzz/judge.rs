@@ -129,6 +129,7 @@ fn statement_problem(
         if o.statement_raw
             .as_deref()
             .is_some_and(echoes_lone_surrogate)
+            || too_deep(problem)
         {
             return None;
         }
@@ -218,6 +219,13 @@ fn echoes_lone_surrogate(raw: &str) -> bool {
         && serde_json::from_str::<Value>(&SURROGATE.replace_all(raw, r"\ufffd")).is_ok()
 }
 
+/// Whether the statement could not be read only because it nests deeper than serde_json
+/// reads (128 levels): JSON that echoes a request nested as deep (LocalStack does), which this
+/// judge cannot check and so does not call broken.
+fn too_deep(problem: &str) -> bool {
+    problem.contains("recursion limit exceeded")
+}
+
 fn shown(v: Option<&Value>) -> String {
     v.map_or_else(|| "missing".into(), Value::to_string)
 }
@@ -304,6 +312,17 @@ mod tests {
         json!({"Sid": "s1", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
             "Action": "lambda:InvokeFunction",
             "Resource": "arn:aws:lambda:us-east-1:123456789012:function:fuzz-fn"})
+    }
+
+    /// What `observe` says of a Statement string that does not parse.
+    fn observe_problem(raw: &str) -> String {
+        let body = json!({ "Statement": raw }).to_string();
+        let o = crate::target::observe(&crate::wire::Response {
+            status: 201,
+            headers: vec![],
+            body: body.into_bytes(),
+        });
+        o.body_problem.unwrap_or_default()
     }
 
     fn answer(status: u16, statement: Option<Value>) -> Observed {
@@ -407,7 +426,21 @@ mod tests {
             judge(&asked(), Ok(&answer(200, None)), None).unwrap().what,
             "Statement"
         );
-        // Python's echo of a lone surrogate the request sent is not; Infinity is.
+        // Python's echo of a lone surrogate the request sent is not, nor a statement nested too
+        // deep to read (LocalStack echoes a member nested 1,000 deep); Infinity is.
+        let mut o = answer(201, None);
+        o.statement_raw = Some(format!(
+            "{{\"Sid\":{}1{}}}",
+            "[".repeat(200),
+            "]".repeat(200)
+        ));
+        o.body_problem = Some(observe_problem(o.statement_raw.as_deref().unwrap()));
+        assert!(o
+            .body_problem
+            .as_deref()
+            .unwrap()
+            .contains("recursion limit"));
+        assert_eq!(judge(&asked(), Ok(&o), None), None);
         for (raw, finding) in [
             (r#"{"Sid": "\ud800"}"#, false),
             (r#"{"Action": Infinity}"#, true),
