@@ -309,6 +309,33 @@ fn help_explains_the_run() {
 }
 
 #[test]
+fn a_target_that_refuses_the_fixture_cannot_be_fuzzed() {
+    // Every request answered 403, as an endpoint without credentials would.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut buf = [0u8; 65536];
+            let _ = stream.read(&mut buf);
+            let body = r#"{"__type":"AccessDeniedException","message":"no"}"#;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 403 Forbidden\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let run = fuzz(&url, &["--duration", "2s"]);
+    assert_eq!(run.code, Some(2), "{}", run.all);
+    assert!(
+        run.all
+            .contains("cannot set up the fixture function on the target: CreateFunction answered 403 AccessDeniedException"),
+        "{}",
+        run.all
+    );
+}
+
+#[test]
 fn an_unreachable_target_cannot_be_fuzzed() {
     // A port nothing listens on: bind one, then let it go.
     let port = TcpListener::bind("127.0.0.1:0")
