@@ -309,6 +309,43 @@ fn help_explains_the_run() {
 }
 
 #[test]
+fn an_interrupted_run_keeps_its_findings() {
+    let url = broken_server(false);
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Served(
+        Command::new(BIN)
+            .args([
+                "fuzz",
+                "--target",
+                &url,
+                "--seed",
+                "3",
+                "--duration",
+                "5m",
+                "--out",
+            ])
+            .arg(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let summary = dir.path().join("summary.txt");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !std::fs::read_to_string(&summary).is_ok_and(|s| s.contains("\n[2] ")) {
+        assert!(std::time::Instant::now() < deadline, "no findings saved");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert!(summary.contains("stopped: not yet"), "{summary}");
+    let jsonl = std::fs::read_to_string(dir.path().join("findings.jsonl")).unwrap();
+    let cases = addperm::case::parse(&jsonl, "findings.jsonl").unwrap();
+    assert!(cases.len() >= 2, "{summary}");
+}
+
+#[test]
 fn a_target_that_refuses_the_fixture_cannot_be_fuzzed() {
     // Every request answered 403, as an endpoint without credentials would.
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -3,7 +3,7 @@
 
 use super::progress::FuzzProgress;
 use super::target::{parse_duration, target_from_spec, TargetOptions};
-use addperm::runner::fuzz::{fuzz, FuzzOptions, Stop};
+use addperm::runner::fuzz::{fuzz, FuzzOptions, FuzzRun, Stop};
 use anyhow::Context;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,7 +27,8 @@ pub struct Args {
     #[arg(long)]
     seed: Option<u64>,
     /// Directory for the results: `findings.jsonl` (one replayable case per finding
-    /// signature) and `summary.txt`. Created if missing; both files are replaced.
+    /// signature) and `summary.txt`. Created if missing; both files are replaced, and written
+    /// again whenever a new signature is found, so an interrupted run keeps its findings.
     #[arg(long, value_name = "DIR", default_value = "addperm-fuzz")]
     out: PathBuf,
     #[command(flatten)]
@@ -70,8 +71,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let target = target_from_spec(&args.target, &args.target_options, 1)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create the directory {}", args.out.display()))?;
-    let cases_path = args.out.join("findings.jsonl");
-    let summary_path = args.out.join("summary.txt");
     let seed = args
         .seed
         .unwrap_or_else(|| uuid::Uuid::new_v4().as_u64_pair().0 % 1_000_000_000);
@@ -86,27 +85,33 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.duration,
         args.max_requests
     );
-    let run = {
-        let mut progress = FuzzProgress::new(args.max_requests, &target.name());
-        fuzz(target.as_ref(), &options, &mut |t| progress.tick(t))?
-    };
     let base_url = target
         .base_url()
         .unwrap_or_else(|| addperm::report::PLACEHOLDER_BASE_URL.into());
-    let summary = run
-        .findings
-        .summary(&run.header(), &base_url, &cases_path.display().to_string());
-    for (path, text) in [
-        (&cases_path, run.findings.to_jsonl()),
-        (&summary_path, summary.clone()),
-    ] {
-        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    }
+    let results = Results {
+        cases: args.out.join("findings.jsonl"),
+        summary: args.out.join("summary.txt"),
+        base_url,
+    };
+    let run = {
+        let mut progress = FuzzProgress::new(args.max_requests, &target.name());
+        let mut saved = 0;
+        fuzz(target.as_ref(), &options, &mut |run| {
+            progress.tick(run);
+            // Each new signature is saved at once, so a run that is killed (a CI time-out,
+            // Ctrl-C) keeps what it found. A failure here shows in the final write.
+            if run.findings.entries().len() > saved {
+                saved = run.findings.entries().len();
+                let _ = results.write(run);
+            }
+        })?
+    };
+    let summary = results.write(&run)?;
     print!("{summary}");
     println!(
         "written: {} and {}",
-        cases_path.display(),
-        summary_path.display()
+        results.cases.display(),
+        results.summary.display()
     );
     let early = matches!(run.stop, Stop::Early(_));
     if let Stop::Early(why) = &run.stop {
@@ -118,4 +123,35 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         (true, true) => ExitCode::from(2),
         (true, false) => ExitCode::SUCCESS,
     })
+}
+
+/// Where a run's results go.
+struct Results {
+    cases: PathBuf,
+    summary: PathBuf,
+    /// For the summary's curl lines.
+    base_url: String,
+}
+
+impl Results {
+    /// Writes the case file and the summary of `run` (finished or not); returns the summary.
+    fn write(&self, run: &FuzzRun) -> anyhow::Result<String> {
+        let summary = run.findings.summary(
+            &run.header(),
+            &self.base_url,
+            &self.cases.display().to_string(),
+        );
+        for (path, text) in [
+            (&self.cases, run.findings.to_jsonl()),
+            (&self.summary, summary.clone()),
+        ] {
+            // Written aside, then renamed: a run killed while writing leaves the last
+            // complete file, never half of one.
+            let partial = path.with_extension("partial");
+            std::fs::write(&partial, text)
+                .and_then(|()| std::fs::rename(&partial, path))
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok(summary)
+    }
 }

@@ -81,11 +81,12 @@ impl FuzzProgress {
         }
     }
 
-    pub fn tick(&mut self, t: &addperm::runner::fuzz::Tick) {
-        let rate = t.requests as f64 / t.elapsed.as_secs_f64().max(1e-3);
+    pub fn tick(&mut self, t: &addperm::runner::fuzz::FuzzRun) {
         let status = format!(
-            "{} findings in {} signatures, {rate:.0} requests/s",
-            t.findings, t.signatures
+            "{} findings in {} signatures, {:.0} requests/s",
+            t.findings.total(),
+            t.findings.entries().len(),
+            t.requests_per_second()
         );
         match &self.bar {
             Some(bar) => {

@@ -45,6 +45,8 @@ pub struct FuzzOptions {
 /// Why a run ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stop {
+    /// Not yet: what a run in progress (or a summary written before an interruption) says.
+    Running,
     Duration,
     MaxRequests,
     /// Early: the target stopped answering, or its fixture could not be re-created.
@@ -54,6 +56,7 @@ pub enum Stop {
 impl fmt::Display for Stop {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Stop::Running => f.write_str("not yet (a run in progress, or an interrupted one)"),
             Stop::Duration => f.write_str("the duration was reached"),
             Stop::MaxRequests => f.write_str("the request limit was reached"),
             Stop::Early(why) => write!(f, "EARLY: {why}"),
@@ -70,16 +73,7 @@ pub enum FuzzError {
     Setup(String),
 }
 
-/// Where a run is, for progress displays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Tick {
-    pub requests: usize,
-    pub findings: usize,
-    pub signatures: usize,
-    pub elapsed: Duration,
-}
-
-/// A finished run.
+/// A run, finished or in progress.
 #[derive(Debug, Clone)]
 pub struct FuzzRun {
     pub target: String,
@@ -115,11 +109,12 @@ impl FuzzRun {
     }
 }
 
-/// Fuzzes `target` within `options`' bounds. `progress` is called after every request.
+/// Fuzzes `target` within `options`' bounds. `progress` sees the run after every request (so
+/// a caller can show it, and save the findings as they come).
 pub fn fuzz(
     target: &dyn Target,
     options: &FuzzOptions,
-    progress: &mut dyn FnMut(&Tick),
+    progress: &mut dyn FnMut(&FuzzRun),
 ) -> Result<FuzzRun, FuzzError> {
     let given = fixture_given();
     let mut fixture = Fixture::open(target, &given).map_err(|f| match f {
@@ -137,7 +132,7 @@ pub fn fuzz(
         accepted: 0,
         rotations: 0,
         elapsed: Duration::ZERO,
-        stop: Stop::Duration,
+        stop: Stop::Running,
         findings: Findings::default(),
     };
     let start = Instant::now();
@@ -148,6 +143,7 @@ pub fn fuzz(
             break;
         }
         if start.elapsed() >= options.duration {
+            run.stop = Stop::Duration;
             break;
         }
         let mutant = mutator.next_mutant();
@@ -225,12 +221,8 @@ pub fn fuzz(
             }
         }
         previous = Some(sent);
-        progress(&Tick {
-            requests: run.requests,
-            findings: run.findings.total(),
-            signatures: run.findings.entries().len(),
-            elapsed: start.elapsed(),
-        });
+        run.elapsed = start.elapsed();
+        progress(&run);
     }
     run.elapsed = start.elapsed();
     Ok(run)
