@@ -93,6 +93,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         summary: args.out.join("summary.txt"),
         base_url,
     };
+    // A previous run's results must not pass for this run's, should it be interrupted early.
+    for stale in [&results.cases, &results.summary] {
+        match std::fs::remove_file(stale) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("cannot replace {}", stale.display()))
+            }
+            _ => {}
+        }
+    }
     let run = {
         let mut progress = FuzzProgress::new(args.max_requests, &target.name());
         let mut saved = 0;
