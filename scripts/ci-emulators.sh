@@ -25,7 +25,13 @@
 #                               (default: a temporary directory, removed at exit)
 #   ADDPERM_CI_START_TIMEOUT    seconds for installing + starting one emulator (default 900)
 #   ADDPERM_CI_RUN_TIMEOUT      seconds for one suite run (default 600)
+#   ADDPERM_CI_FUZZ_SECONDS     how long moto is fuzzed (default 20; 0 skips the fuzz)
 # plus those of scripts/moto.sh and scripts/localstack.sh (ADDPERM_TARGETS_DIR, ...).
+#
+# Then a bounded robustness fuzz of moto (`addperm fuzz`, ADDPERM_CI_FUZZ_SECONDS,
+# fixed seed): it fails when moto's known 5xx families are not found (malformed
+# bodies, partial ARNs) or when a finding outside moto's known ones appears (a
+# hang, a reset, a statement broken in a new way).
 #
 # The last line is `emulator baselines: N passed, M failed`: N cases answered as
 # the baselines say (a pass, or exactly the recorded divergence), M did not.
@@ -48,6 +54,8 @@ validate_port "$MOTO_PORT"
 validate_port "$LOCALSTACK_PORT"
 validate_uint ADDPERM_CI_START_TIMEOUT "$START_TIMEOUT"
 validate_uint ADDPERM_CI_RUN_TIMEOUT "$RUN_TIMEOUT"
+FUZZ_SECONDS="${ADDPERM_CI_FUZZ_SECONDS:-20}"
+validate_uint ADDPERM_CI_FUZZ_SECONDS "$FUZZ_SECONDS"
 require_cmd curl
 require_cmd timeout "coreutils"
 
@@ -143,7 +151,61 @@ check_emulator() {
   fi
 }
 
+# The findings `addperm fuzz` must report for moto 5.2.5 (signature
+# `kind|status|what|family`, see docs/emulators.md), and the ones it may: any 500;
+# a statement without the qualifier in Resource, or with a bare-string Principal,
+# for valid requests and odd FunctionNames or qualifiers; a statement that is not
+# JSON (NaN, Infinity echoed) for odd numbers.
+FUZZ_REQUIRED=(json-truncated json-not-object empty-body function-name valid)
+FUZZ_ALLOWED='^(server-error\|500\|.*|bad-statement\|200\|(Resource|Principal)\|(valid|function-name|qualifier)|bad-statement\|200\|Statement\|json-odd-number)$'
+
+# fuzz_moto FIRST_PORT: start moto, fuzz it for FUZZ_SECONDS, stop it; records
+# "moto (fuzz)" in FAILED when a required signature is missing or an unexpected
+# one appears.
+fuzz_moto() {
+  local script=scripts/moto.sh port url rc=0 family sig bad=()
+  port="$(free_port "$1")"
+  log "moto fuzz: starting moto on port $port"
+  STARTED+=("$script stop $port")
+  if ! bounded "$START_TIMEOUT" "$OUT/moto-fuzz.url" "$script" start "$port"; then
+    log "moto fuzz: moto could not be started within ${START_TIMEOUT}s"
+    FAILED+=("moto (fuzz start)")
+    return 0
+  fi
+  url="$(head -n 1 "$OUT/moto-fuzz.url")"
+  bounded $((FUZZ_SECONDS + 120)) "$OUT/moto-fuzz.txt" "$BIN" fuzz --target "$url" \
+    --duration "${FUZZ_SECONDS}s" --seed 1 --timeout 10 --out "$OUT/moto-fuzz" || rc=$?
+  timeout 60 "$script" stop "$port" >/dev/null 2>&1 || log "moto fuzz: stop failed"
+  unset 'STARTED[${#STARTED[@]}-1]'
+  if [ "$rc" != 1 ]; then
+    tail -n 20 "$OUT/moto-fuzz.txt" >&2 || true
+    log "moto fuzz: addperm fuzz exited $rc (1 expected: moto has known findings)"
+    FAILED+=("moto (fuzz exit $rc)")
+    return 0
+  fi
+  sed -n '2,4p' "$OUT/moto-fuzz.txt"
+  for family in "${FUZZ_REQUIRED[@]}"; do
+    grep -qE "^    signature: server-error\|500\|.*\|$family\$" "$OUT/moto-fuzz.txt" ||
+      bad+=("missing: server-error 500 for $family")
+  done
+  while read -r sig; do
+    [[ "$sig" =~ $FUZZ_ALLOWED ]] || bad+=("unexpected: $sig")
+  done < <(sed -nE 's/^    signature: //p' "$OUT/moto-fuzz.txt")
+  if [ "${#bad[@]}" -gt 0 ]; then
+    printf 'moto fuzz: %s\n' "${bad[@]}"
+    cat "$OUT/moto-fuzz.txt"
+    FAILED+=("moto (fuzz)")
+  else
+    echo "moto fuzz: the known findings and nothing else ($(grep -c '^    signature: ' "$OUT/moto-fuzz.txt") signatures)"
+  fi
+}
+
 check_emulator moto "$MOTO_PORT"
+if [ "$FUZZ_SECONDS" = 0 ]; then
+  log "moto fuzz: skipped (ADDPERM_CI_FUZZ_SECONDS=0)"
+else
+  fuzz_moto "$MOTO_PORT"
+fi
 
 if [ "$LOCALSTACK_MODE" = 0 ]; then
   log "LocalStack: skipped (ADDPERM_CI_LOCALSTACK=0)"

@@ -1,7 +1,7 @@
 //! `addperm check`, and the run-and-report path it shares with `addperm replay`.
 
 use super::progress::Progress;
-use super::target::{parse_timeout, target_from_spec, TargetOptions};
+use super::target::{parse_duration, target_from_spec, TargetOptions};
 use addperm::case::{self, Case};
 use addperm::generate::{self, Kind};
 use addperm::report::{self, RunInfo};
@@ -48,7 +48,7 @@ pub struct GenerateArgs {
     pub shrink_steps: usize,
     /// Most time spent shrinking all failures of the run (`30`, `2.5`, `500ms`); failures not
     /// reached by then are reported as generated, the first of each finding comes first.
-    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_timeout, requires = "generate")]
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_duration, requires = "generate")]
     pub shrink_time: Duration,
 }
 

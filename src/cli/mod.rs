@@ -20,6 +20,7 @@ mod check;
 mod contract;
 mod diff;
 mod faults;
+mod fuzz;
 mod gen;
 mod openapi;
 mod progress;
@@ -62,6 +63,9 @@ enum Command {
     Serve(serve::Args),
     /// Generate cases (JSON Lines) from the contract, their answers from the reference.
     Gen(gen::Args),
+    /// Fuzz an implementation over HTTP for robustness: 5xx, hangs, dropped connections, wrong
+    /// statements (not conformance); findings saved as replayable cases.
+    Fuzz(fuzz::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -75,5 +79,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Diff(a) => diff::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Gen(a) => gen::run(a),
+        Command::Fuzz(a) => fuzz::run(a),
     }
 }

@@ -50,3 +50,66 @@ impl Drop for Progress {
         }
     }
 }
+
+/// Progress of `addperm fuzz`: a bar on a terminal, else a line every [`FuzzProgress::EVERY`]
+/// (a fuzz run is long and a CI log should show it is alive).
+pub struct FuzzProgress {
+    bar: Option<ProgressBar>,
+    last_line: std::time::Duration,
+}
+
+impl FuzzProgress {
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+    /// For a run of at most `max_requests` requests against `target`.
+    pub fn new(max_requests: usize, target: &str) -> FuzzProgress {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::with_draw_target(
+                Some(max_requests as u64),
+                ProgressDrawTarget::stderr(),
+            );
+            let style =
+                ProgressStyle::with_template("{prefix} [{elapsed_precise}] {pos} requests {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner());
+            bar.set_style(style);
+            bar.set_prefix(format!("fuzzing {target}"));
+            bar
+        });
+        FuzzProgress {
+            bar,
+            last_line: std::time::Duration::ZERO,
+        }
+    }
+
+    pub fn tick(&mut self, t: &addperm::runner::fuzz::FuzzRun) {
+        let status = format!(
+            "{} findings in {} signatures, {:.0} requests/s",
+            t.findings.total(),
+            t.findings.entries().len(),
+            t.requests_per_second()
+        );
+        match &self.bar {
+            Some(bar) => {
+                bar.set_position(t.requests as u64);
+                bar.set_message(status);
+            }
+            None if t.elapsed >= self.last_line + Self::EVERY => {
+                self.last_line = t.elapsed;
+                eprintln!(
+                    "fuzz: {} requests in {:.0} s, {status}",
+                    t.requests,
+                    t.elapsed.as_secs_f64()
+                );
+            }
+            None => {}
+        }
+    }
+}
+
+impl Drop for FuzzProgress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -51,8 +51,9 @@ pub fn parse_fault(id: &str) -> Result<Fault, String> {
 #[derive(Debug, Clone, clap::Args)]
 #[command(next_help_heading = "HTTP targets")]
 pub struct HttpArgs {
-    /// Time-out of one request, connect to last byte: seconds (`10`, `0.5`) or `250ms`.
-    #[arg(long, default_value = "10", value_parser = parse_timeout)]
+    /// Time-out of one request, connect to last byte: seconds (`10`, `0.5`) or `250ms`. A
+    /// request still unanswered then is a target error (`fuzz`: a `timeout` finding).
+    #[arg(long, default_value = "10", value_parser = parse_duration)]
     timeout: Duration,
     /// Largest response body accepted; a larger one is a target error.
     #[arg(long, default_value_t = 1 << 20)]
@@ -128,14 +129,19 @@ pub fn target_from_spec(
     Ok(Box::new(HttpTarget::new(spec, options)?))
 }
 
-/// `10`, `0.5`, `10s` or `250ms`; positive.
-pub fn parse_timeout(s: &str) -> Result<Duration, String> {
-    let (number, scale) = match s.strip_suffix("ms") {
-        Some(ms) => (ms, 1e-3),
-        None => (s.strip_suffix('s').unwrap_or(s), 1.0),
+/// `10`, `0.5`, `10s`, `250ms` or `2m`; positive.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let (number, scale) = if let Some(ms) = s.strip_suffix("ms") {
+        (ms, 1e-3)
+    } else if let Some(m) = s.strip_suffix('m') {
+        (m, 60.0)
+    } else {
+        (s.strip_suffix('s').unwrap_or(s), 1.0)
     };
     let value: f64 = number.trim().parse().map_err(|_| {
-        format!("{s:?} is not a duration: give seconds (10, 0.5) or milliseconds (250ms)")
+        format!(
+            "{s:?} is not a duration: give seconds (10, 0.5, 10s), milliseconds (250ms) or minutes (2m)"
+        )
     })?;
     Duration::try_from_secs_f64(value * scale)
         .ok()
@@ -149,12 +155,13 @@ mod tests {
 
     #[test]
     fn timeouts() {
-        assert_eq!(parse_timeout("10"), Ok(Duration::from_secs(10)));
-        assert_eq!(parse_timeout("0.5"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_timeout("2s"), Ok(Duration::from_secs(2)));
-        assert_eq!(parse_timeout("250ms"), Ok(Duration::from_millis(250)));
-        for bad in ["", "0", "-1", "x", "1h", "NaN", "inf"] {
-            assert!(parse_timeout(bad).is_err(), "{bad}");
+        assert_eq!(parse_duration("10"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        for bad in ["", "0", "-1", "x", "1h", "NaN", "inf", "m", "0m"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod baseline;
 mod compare;
+pub mod fuzz;
 mod pair;
 mod pending;
 mod shard;
@@ -12,7 +13,7 @@ pub use compare::{compare, Compare, Difference};
 pub use pair::{compare_answers, compare_pair, PairResult, PairVerdict};
 pub use shard::Shard;
 
-use crate::case::{self, Case, Expect, Placeholders};
+use crate::case::{self, Case, Expect, Given, Placeholders};
 use crate::contract::FunctionRef;
 use crate::reference::{AddPermissionRequest, Body};
 use crate::shrink::ShrinkNote;
@@ -171,62 +172,24 @@ impl From<TargetError> for Failure {
 
 fn execute(
     session: &mut dyn Session,
-    mut vars: Placeholders,
+    vars: Placeholders,
     case: &Case,
     mode: Compare,
     result: &mut CaseResult,
 ) -> Result<(), Failure> {
-    provision(session, &vars, case)?;
-    let mut function_name = vars.apply(&case.request.function_name);
-    let mut qualifier = case.request.qualifier.as_deref().map(|q| vars.apply(q));
-    let body_text = String::from_utf8_lossy(&case.body_bytes()).into_owned();
-    if [&function_name, &body_text]
-        .into_iter()
-        .chain(qualifier.as_ref())
-        .any(|s| case::needs_current_revision(s))
-    {
-        vars.current_revision = Some(current_revision(
-            session,
-            &function_name,
-            qualifier.as_deref(),
-        )?);
-        function_name = vars.apply(&function_name);
-        qualifier = qualifier.map(|q| vars.apply(&q));
-    }
-    let body = match &case.request.body {
-        Some(v) => Body::Json(vars.apply_json(v)),
-        None => Body::Raw(
-            vars.apply(case.request.raw_body.as_deref().unwrap_or_default())
-                .into_bytes(),
-        ),
-    };
+    provision(session, &vars, &case.given)?;
+    let Prepared {
+        request,
+        sent,
+        renaming,
+        vars,
+    } = prepare(session, vars, &case.request)?;
     let expected = Expect {
         message_like: case.expect.message_like.as_deref().map(|m| vars.apply(m)),
         statement: case.expect.statement.as_ref().map(|s| vars.apply_json(s)),
         ..case.expect.clone()
     };
-    // Give the case's functions the target's names, in the request and the expectation alike.
-    let mut renaming = None;
-    let case_function_name = function_name.clone();
-    if let Some(mut fref) = FunctionRef::parse(&function_name) {
-        let renamed = session.function_name(&fref.name);
-        if renamed != fref.name {
-            renaming = Some(Renaming::new(&fref.name, &renamed));
-            fref.name = renamed;
-            function_name = fref.to_string();
-        }
-    }
-    let request = AddPermissionRequest {
-        function_name,
-        qualifier,
-        body,
-    };
-    result.sent = Some(SentRequest {
-        function_name: case_function_name,
-        qualifier: request.qualifier.clone(),
-        body: String::from_utf8_lossy(&request.body.to_bytes()).into_owned(),
-        sent_function_name: renaming.as_ref().map(|_| request.function_name.clone()),
-    });
+    result.sent = Some(sent);
     let response = session.send(&Operation::AddPermission(request))?;
     let observed = observe(&response);
     result.differences = match &renaming {
@@ -247,6 +210,79 @@ fn execute(
         None => observed,
     });
     Ok(())
+}
+
+/// A case's request made ready to send in a session: placeholders resolved (reading
+/// `${CURRENT_REVISION}` from the target where asked), the function given the session's name.
+struct Prepared {
+    request: AddPermissionRequest,
+    /// The request as reports show it, under the case's names.
+    sent: SentRequest,
+    /// How the session renamed the function, to read the answer back under the case's names.
+    renaming: Option<Renaming>,
+    /// The placeholders the request was resolved with (`${CURRENT_REVISION}` included).
+    vars: Placeholders,
+}
+
+/// Resolves `request` for `session` (see [`Prepared`]); shared by the runner and the fuzzer, so
+/// a fuzzed request goes over the wire exactly as `addperm check` later replays it.
+fn prepare(
+    session: &mut dyn Session,
+    mut vars: Placeholders,
+    request: &case::Request,
+) -> Result<Prepared, Failure> {
+    let mut function_name = vars.apply(&request.function_name);
+    let mut qualifier = request.qualifier.as_deref().map(|q| vars.apply(q));
+    let raw_text = request.raw_body.as_deref().unwrap_or_default();
+    let body_text = match &request.body {
+        Some(v) => v.to_string(),
+        None => raw_text.to_string(),
+    };
+    if [&function_name, &body_text]
+        .into_iter()
+        .chain(qualifier.as_ref())
+        .any(|s| case::needs_current_revision(s))
+    {
+        vars.current_revision = Some(current_revision(
+            session,
+            &function_name,
+            qualifier.as_deref(),
+        )?);
+        function_name = vars.apply(&function_name);
+        qualifier = qualifier.map(|q| vars.apply(&q));
+    }
+    let body = match &request.body {
+        Some(v) => Body::Json(vars.apply_json(v)),
+        None => Body::Raw(vars.apply(raw_text).into_bytes()),
+    };
+    // Give the case's functions the target's names, in the request and the expectation alike.
+    let mut renaming = None;
+    let case_function_name = function_name.clone();
+    if let Some(mut fref) = FunctionRef::parse(&function_name) {
+        let renamed = session.function_name(&fref.name);
+        if renamed != fref.name {
+            renaming = Some(Renaming::new(&fref.name, &renamed));
+            fref.name = renamed;
+            function_name = fref.to_string();
+        }
+    }
+    let request = AddPermissionRequest {
+        function_name,
+        qualifier,
+        body,
+    };
+    let sent = SentRequest {
+        function_name: case_function_name,
+        qualifier: request.qualifier.clone(),
+        body: String::from_utf8_lossy(&request.body.to_bytes()).into_owned(),
+        sent_function_name: renaming.as_ref().map(|_| request.function_name.clone()),
+    };
+    Ok(Prepared {
+        request,
+        sent,
+        renaming,
+        vars,
+    })
 }
 
 /// A session's name for the request's function: the answer is judged under the target's name,
@@ -373,9 +409,9 @@ fn setup_call(session: &mut dyn Session, op: Operation, status: u16) -> Result<R
     Ok(response)
 }
 
-/// Brings the target into the case's `given` state through the Lambda API.
-fn provision(session: &mut dyn Session, vars: &Placeholders, case: &Case) -> Result<(), Failure> {
-    for f in &case.given.functions {
+/// Brings the target into a case's `given` state through the Lambda API.
+fn provision(session: &mut dyn Session, vars: &Placeholders, given: &Given) -> Result<(), Failure> {
+    for f in &given.functions {
         let name = session.function_name(&f.name);
         let created = setup_call(
             session,
