@@ -116,12 +116,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         })?
     };
     let summary = results.write(&run)?;
-    print!("{summary}");
-    println!(
+    out!("{summary}")?;
+    outln!(
         "written: {} and {}",
         results.cases.display(),
         results.summary.display()
-    );
+    )?;
     let early = matches!(run.stop, Stop::Early(_));
     if let Stop::Early(why) = &run.stop {
         eprintln!("addperm fuzz: stopped early: {why}");
