@@ -18,7 +18,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 SECONDS_PER_TARGET="${1:-20}"
-read -r -a TARGETS <<<"${FUZZ_TARGETS:-function_name case_file target_response aws_regex doc_page}"
+read -r -a TARGETS <<<"${FUZZ_TARGETS:-function_name case_file target_response aws_regex doc_page http_request add_permission}"
 
 skip() {
   echo "fuzz smoke: SKIPPED (only the fuzz smoke test; nothing else): $*"
