@@ -7,10 +7,19 @@
 //! - `aws_regex`: for each contract pattern (`addperm_fuzz::PATTERNS` order), the values the
 //!   cases give that member, in the target's "raw" layout: pattern byte, mode byte 7, UTF-8.
 //! - `doc_page`: the seed API reference pages in `../shared/seeds/`, when present.
+//! - `http_request`: every case as HTTP requests (`Operation::to_http`) in the target's layout,
+//!   `METHOD SP TARGET LF BODY` separated by 0xFF: its `given` state (CreateFunction,
+//!   PublishVersion, CreateAlias, AddPermission), then its request, with `${CURRENT_REVISION}`
+//!   read from a reference in the state the target starts from.
 //!
 //! Once `addperm gen` exists its output can be added the same way.
 
-use addperm::case::{self, Placeholders};
+use addperm::case::{self, Case, Placeholders};
+use addperm::contract::FunctionRef;
+use addperm::generate::arbitrary::fuzz_reference;
+use addperm::reference::{AddPermissionRequest, Body};
+use addperm::wire::route::handle;
+use addperm::wire::Operation;
 use addperm_fuzz::PATTERNS;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,6 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     files.sort();
 
     let mut case_seeds = BTreeMap::new();
+    let mut http_seeds = BTreeMap::new();
     let mut names = BTreeSet::new();
     // Member name -> values the cases give it.
     let mut values: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -47,6 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let head: String = text.lines().take(12).flat_map(|l| [l, "\n"]).collect();
         case_seeds.insert(format!("head-{stem}"), head);
         for c in case::parse(&text, &file.display().to_string())? {
+            http_seeds.insert(format!("case-{}", c.id), http_requests(&c));
             case_seeds.insert(
                 format!("case-{}", c.id),
                 case::to_jsonl(std::slice::from_ref(&c)),
@@ -112,6 +123,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     write_dir(&out.join("aws_regex"), regex_seeds)?;
 
+    write_dir(&out.join("http_request"), http_seeds)?;
+
     let pages = root.join("../shared/seeds");
     if pages.is_dir() {
         let mut seeds = Vec::new();
@@ -127,6 +140,90 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         write_dir(&out.join("doc_page"), seeds)?;
     }
     Ok(())
+}
+
+/// Case `c` as the `http_request` target's input: its setup and its request, each sent to a
+/// reference as the target does, so `${CURRENT_REVISION}` gets the value the target will see.
+fn http_requests(c: &Case) -> Vec<u8> {
+    let mut ops = Vec::new();
+    for f in &c.given.functions {
+        ops.push(Operation::CreateFunction {
+            name: f.name.clone(),
+        });
+        ops.extend(f.versions.iter().map(|_| Operation::PublishVersion {
+            name: f.name.clone(),
+        }));
+        ops.extend(
+            f.aliases
+                .iter()
+                .map(|(alias, version)| Operation::CreateAlias {
+                    name: f.name.clone(),
+                    alias: alias.clone(),
+                    version: version.clone(),
+                }),
+        );
+        ops.extend(f.permissions.iter().map(|p| {
+            Operation::AddPermission(AddPermissionRequest {
+                function_name: f.name.clone(),
+                qualifier: p.qualifier.clone(),
+                body: Body::Json(Placeholders::default().apply_json(&p.body)),
+            })
+        }));
+    }
+    let mut reference = fuzz_reference();
+    let mut records: Vec<Vec<u8>> = ops
+        .iter()
+        .map(|op| {
+            let record = record(op);
+            let (method, target, body) = split(&record);
+            handle(&mut reference, method, target, body);
+            record
+        })
+        .collect();
+    let mut vars = Placeholders::default();
+    let function_name = vars.apply(&c.request.function_name);
+    let qualifier = c.request.qualifier.as_deref().map(|q| vars.apply(q));
+    vars.current_revision = FunctionRef::parse(&function_name).and_then(|f| {
+        let q = qualifier.clone().or(f.qualifier);
+        reference.precondition_revision(&f.name, q.as_deref())
+    });
+    let body = match (&c.request.body, &c.request.raw_body) {
+        (Some(v), _) => Body::Json(vars.apply_json(v)),
+        (None, raw) => Body::Raw(vars.apply(raw.as_deref().unwrap_or_default()).into_bytes()),
+    };
+    records.push(record(&Operation::AddPermission(AddPermissionRequest {
+        function_name,
+        qualifier,
+        body,
+    })));
+    records.join(&0xFF)
+}
+
+/// One request in the `http_request` layout: `METHOD SP TARGET LF BODY`. CreateFunction's
+/// body is cut to the FunctionName the emulator reads (`to_http` adds the code, role and
+/// runtime real Lambdas need), so seeds stay small and the fuzzer mutates what matters.
+fn record(op: &Operation) -> Vec<u8> {
+    let http = op.to_http();
+    let mut out = format!("{} {}\n", http.method, http.path_and_query()).into_bytes();
+    match op {
+        Operation::CreateFunction { name } => out.extend_from_slice(
+            serde_json::json!({ "FunctionName": name })
+                .to_string()
+                .as_bytes(),
+        ),
+        _ => out.extend_from_slice(&http.body),
+    }
+    out
+}
+
+fn split(record: &[u8]) -> (&str, &str, &[u8]) {
+    let newline = record
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(record.len());
+    let head = std::str::from_utf8(&record[..newline]).expect("ASCII request line");
+    let (method, target) = head.split_once(' ').expect("METHOD TARGET");
+    (method, target, &record[(newline + 1).min(record.len())..])
 }
 
 /// Replaces `dir`'s contents with `seeds` (name, bytes).

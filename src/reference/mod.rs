@@ -24,7 +24,6 @@ use crate::contract::{
     contract, ErrorKind, FunctionRef, LengthUnit, Rule, DEFAULT_ACCOUNT, DEFAULT_PARTITION,
     DEFAULT_REGION, FUNCTION_URL_ACTION, INVOKE_ACTION, POLICY_SIZE_LIMIT,
 };
-use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
 /// How the reference makes RevisionIds.
@@ -65,7 +64,10 @@ impl Default for Config {
 
 #[derive(Debug, Clone)]
 struct Policy {
-    statements: Vec<(String, Value)>,
+    /// (Sid, the statement as compact JSON). The text is kept rather than the value: GetPolicy
+    /// and the size check of every AddPermission only concatenate, instead of cloning and
+    /// re-serialising the whole policy (up to 20 KB) each time.
+    statements: Vec<(String, String)>,
     revision: String,
 }
 
@@ -466,9 +468,14 @@ impl Reference {
             new = fault.reshape_statement(new);
         }
         let existing = policy.map(|p| p.statements.as_slice()).unwrap_or_default();
-        let size = statement::policy(existing.iter().map(|(_, s)| s).chain([&new]))
-            .to_string()
-            .len();
+        let compact = new.to_string();
+        let size = statement::policy(
+            existing
+                .iter()
+                .map(|(_, s)| s.as_str())
+                .chain([compact.as_str()]),
+        )
+        .len();
         if size > POLICY_SIZE_LIMIT && !self.faulty(Fault::NoPolicyLimit) {
             return Err(LambdaError::new(
                 ErrorKind::PolicyLengthExceeded,
@@ -478,9 +485,9 @@ impl Reference {
         }
         let revision = self.next_revision();
         let statement = if self.faulty(Fault::PrettyStatement) {
-            serde_json::to_string_pretty(&new).unwrap_or_else(|_| new.to_string())
+            serde_json::to_string_pretty(&new).unwrap_or_else(|_| compact.clone())
         } else {
-            new.to_string()
+            compact.clone()
         };
         let Some(f) = self.functions.get_mut(&resolved.name) else {
             unreachable!("resolve() returned an existing function")
@@ -489,7 +496,7 @@ impl Reference {
             statements: Vec::new(),
             revision: String::new(),
         });
-        policy.statements.push((sid, new));
+        policy.statements.push((sid, compact));
         policy.revision = revision;
         Ok(Added { statement })
     }
@@ -692,7 +699,7 @@ impl Reference {
             .get(&resolved.qualifier)
             .ok_or_else(no_policy)?;
         Ok(PolicyView {
-            policy: statement::policy(p.statements.iter().map(|(_, s)| s)).to_string(),
+            policy: statement::policy(p.statements.iter().map(|(_, s)| s.as_str())),
             revision_id: p.revision.clone(),
         })
     }

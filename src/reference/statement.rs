@@ -52,13 +52,18 @@ fn condition(m: &Members) -> Map<String, Value> {
     condition
 }
 
-/// The policy document: `{"Version":"2012-10-17","Id":"default","Statement":[...]}`.
-pub fn policy<'a>(statements: impl IntoIterator<Item = &'a Value>) -> Value {
-    json!({
-        "Version": "2012-10-17",
-        "Id": "default",
-        "Statement": statements.into_iter().cloned().collect::<Vec<_>>(),
-    })
+/// The policy document as compact JSON, `{"Version":"2012-10-17","Id":"default","Statement":[...]}`,
+/// from its statements' compact JSON texts (concatenated, not re-serialised).
+pub fn policy<'a>(statements: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::from(r#"{"Version":"2012-10-17","Id":"default","Statement":["#);
+    for (i, s) in statements.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(s);
+    }
+    out.push_str("]}");
+    out
 }
 
 #[cfg(test)]
@@ -81,6 +86,22 @@ mod tests {
         assert_eq!(
             s.to_string(),
             r#"{"Sid":"account-id","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::869636330914:root"},"Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:eu-central-1:869636330914:function:lambda_func-e460529e"}"#
+        );
+    }
+
+    #[test]
+    fn policy_is_the_compact_document() {
+        let a = json!({"Sid": "a", "Resource": "r\"1"});
+        let b = json!({"Sid": "b"});
+        let texts = [a.to_string(), b.to_string()];
+        let expected = json!({"Version": "2012-10-17", "Id": "default", "Statement": [a, b]});
+        assert_eq!(
+            policy(texts.iter().map(String::as_str)),
+            expected.to_string()
+        );
+        assert_eq!(
+            policy([]),
+            r#"{"Version":"2012-10-17","Id":"default","Statement":[]}"#
         );
     }
 

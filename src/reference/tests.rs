@@ -1,7 +1,7 @@
 //! One test per behaviour rule, each with the recorded text where one exists.
 
 use super::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 const ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:fn";
 

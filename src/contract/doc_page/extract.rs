@@ -223,22 +223,34 @@ const STATUS: &[&str] = &[
     "Codigo de estado HTTP",
 ];
 
+/// The section and language of a heading title, compared with white space runs collapsed,
+/// lower-cased and without accents. Plain-text pages make every line a candidate heading, so the
+/// title is normalised in one pass that stops as soon as it is longer than every heading,
+/// instead of normalising whole (possibly kilobyte-long) lines.
 fn classify_heading(title: &str) -> Option<(Section, Language)> {
-    let key: String = title
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-        .chars()
-        .map(|c| match c {
+    let longest = HEADINGS.iter().map(|(t, _, _)| t.len()).max().unwrap_or(0);
+    let mut key = String::with_capacity(longest + 4);
+    let mut space = false;
+    for c in title.chars() {
+        if c.is_whitespace() {
+            space = !key.is_empty();
+            continue;
+        }
+        if std::mem::take(&mut space) {
+            key.push(' ');
+        }
+        key.extend(c.to_lowercase().map(|c| match c {
             'á' => 'a',
             'é' => 'e',
             'í' => 'i',
             'ó' => 'o',
             'ú' => 'u',
             other => other,
-        })
-        .collect();
+        }));
+        if key.len() > longest {
+            return None;
+        }
+    }
     HEADINGS
         .iter()
         .find(|(t, _, _)| *t == key)
@@ -294,6 +306,10 @@ fn strip_tags(s: &str) -> String {
 /// Drops markdown's backslash escapes of ASCII punctuation, except inside code spans, which keep
 /// their content (and backticks) verbatim: the page writes patterns there unescaped.
 fn unescape_markdown(line: &str) -> String {
+    // Most lines have neither escapes nor code spans.
+    if !line.contains(['`', '\\']) {
+        return line.to_string();
+    }
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len());
     let mut i = 0;
@@ -795,6 +811,30 @@ fn numbers(s: &str) -> Option<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headings_ignore_spacing_case_and_accents() {
+        let spanish_uri = Some((Section::UriParameters, Language::Spanish));
+        assert_eq!(
+            classify_heading("  Parámetros \t de   SOLICITUD del URI "),
+            spanish_uri
+        );
+        assert_eq!(
+            classify_heading("PARAMETROS DE SOLICITUD DEL URI"),
+            spanish_uri
+        );
+        assert_eq!(
+            classify_heading("Request Body"),
+            Some((Section::RequestBody, Language::English))
+        );
+        assert_eq!(classify_heading("Request Bodyx"), None);
+        assert_eq!(classify_heading("Request"), None);
+        assert_eq!(classify_heading(""), None);
+        assert_eq!(
+            classify_heading("Errors \u{2028}"),
+            Some((Section::Errors, Language::English))
+        );
+    }
 
     #[test]
     fn lengths_in_both_languages() {
