@@ -1,44 +1,13 @@
 //! The `addperm serve` and `addperm check --target URL` commands as a script uses them: start
 //! the server, wait for the URL on stdout, check against it, stop it with a signal.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_addperm");
 
-/// A server process, killed if a test fails before stopping it.
-struct Served(Child);
+mod common;
 
-impl Drop for Served {
-    fn drop(&mut self) {
-        if let Ok(None) = self.0.try_wait() {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-}
-
-/// Starts `addperm serve` on a free port; returns the process and the URL it printed.
-fn serve() -> (Served, String) {
-    serve_with(&[], Stdio::null())
-}
-
-fn serve_with(extra: &[&str], stderr: Stdio) -> (Served, String) {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(stderr)
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "{line:?}");
-    (Served(child), url)
-}
+use common::{serve, serve_with, Served};
 
 /// Sends signal `name` (`-TERM`, `-INT`) and expects a clean exit.
 fn stop_with(served: &mut Served, name: &str) {

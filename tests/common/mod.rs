@@ -6,7 +6,9 @@
 use addperm::case::{Case, Placeholders};
 use addperm::target::{ReferenceTarget, Session, Target, TargetError};
 use addperm::wire::{Operation, Response};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 
 pub fn curated_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/aws-behaviour.jsonl")
@@ -82,4 +84,41 @@ impl Session for FaultySession<'_> {
             Fault::NotFoundAs400 => original.to_string(),
         }
     }
+}
+
+/// A child process (`addperm serve`, a long `addperm fuzz`), killed when the test ends however
+/// it ends, unless it has already exited.
+pub struct Served(pub Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// Starts `addperm serve` on a free port with `extra` arguments; returns the process and the URL
+/// it printed.
+pub fn serve_with(extra: &[&str], stderr: Stdio) -> (Served, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_addperm"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line:?}");
+    (Served(child), url)
+}
+
+/// `addperm serve` on a free port, its stderr discarded.
+pub fn serve() -> (Served, String) {
+    serve_with(&[], Stdio::null())
 }
