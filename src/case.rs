@@ -144,14 +144,21 @@ impl Case {
                 current_revision: Some("0".into()),
                 ..Placeholders::default()
             };
-            // Parsed, not compiled: the parser reports every syntax error `Regex::new` does,
-            // with the same message, at a fraction of the cost (compiling builds automata and
-            // prefilters, only to drop them). Only the compiled-size limit (10 MB, reached by
-            // repetitions like `a{1000}{1000}`) goes unchecked; the runner then reports the
-            // message as not matching.
+            // Parsed first: the parser reports every syntax error `Regex::new` does, with the
+            // same message, at a fraction of the cost of compiling. Only a counted repetition
+            // (`a{1000}{1000}`) or a very long pattern can exceed the compiled-size limit, so
+            // only those are compiled too: such a case is refused here, with its line, rather
+            // than failing every comparison later.
+            let re = vars.apply(re);
+            let invalid = |e: &dyn std::fmt::Display| {
+                format!("expect.message_like is not a valid regex: {e}")
+            };
             regex_syntax::Parser::new()
-                .parse(&vars.apply(re))
-                .map_err(|e| format!("expect.message_like is not a valid regex: {e}"))?;
+                .parse(&re)
+                .map_err(|e| invalid(&e))?;
+            if re.contains('{') || re.len() > 4096 {
+                regex::Regex::new(&re).map_err(|e| invalid(&e))?;
+            }
         }
         if let Some(s) = &self.expect.statement {
             if !s.is_object() && !s.is_null() {
@@ -326,6 +333,13 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("message_like"));
+        // Valid syntax, but over the compiled-size limit: refused when read, with its line.
+        let huge_re = GOOD.replace(r#""error_type":null"#, r#""message_like":"a{1000}{1000}""#);
+        let e = parse(&huge_re, "f").unwrap_err().to_string();
+        assert!(
+            e.starts_with("f:1: expect.message_like is not a valid regex"),
+            "{e}"
+        );
         assert!(parse("{not json", "f").is_err());
     }
 
