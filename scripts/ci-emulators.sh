@@ -67,17 +67,9 @@ if [ -z "$OUT" ]; then
 fi
 mkdir -p "$OUT"
 
-# Emulators this run started, as "script port" pairs: stopped by the trap.
-STARTED=()
 # shellcheck disable=SC2317 # invoked by the trap
 cleanup() {
-  local entry
-  kill_bounded
-  for entry in "${STARTED[@]}"; do
-    # shellcheck disable=SC2086 # "script port"
-    timeout 60 $entry >/dev/null 2>&1 || log "could not stop: $entry"
-  done
-  STARTED=()
+  stop_started
   [ "$KEEP_OUT" = 1 ] || rm -rf "$OUT"
 }
 trap cleanup EXIT

@@ -62,18 +62,7 @@ require_cmd timeout "coreutils"
 OUT=target/conformance
 mkdir -p "$OUT" conformance/baselines
 
-STARTED=()
-# shellcheck disable=SC2317 # invoked by the trap
-cleanup() {
-  local entry
-  kill_bounded
-  for entry in "${STARTED[@]}"; do
-    # shellcheck disable=SC2086 # "script stop port"
-    timeout 60 $entry >/dev/null 2>&1 || log "could not stop: $entry"
-  done
-  STARTED=()
-}
-trap cleanup EXIT
+trap stop_started EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 

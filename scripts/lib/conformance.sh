@@ -69,6 +69,21 @@ kill_bounded() {
   fi
 }
 
+# Emulators a script started, as "script stop port" commands, for stop_started.
+STARTED=()
+
+# stop_started: end what `bounded` runs, then stop every emulator in STARTED
+# (each bounded to 60 s). For the sourcing script's EXIT trap.
+stop_started() {
+  local entry
+  kill_bounded
+  for entry in "${STARTED[@]}"; do
+    # shellcheck disable=SC2086 # "script stop port"
+    timeout 60 $entry >/dev/null 2>&1 || log "could not stop: $entry"
+  done
+  STARTED=()
+}
+
 # run_suite BIN URL OUT NAME SECONDS [CHECK_ARGS...]: run the whole suite on URL,
 # writing OUT/NAME.txt (text report), OUT/NAME.json (--report-json) and
 # OUT/NAME.xml (--junit); the run is killed after SECONDS. Returns check's exit
