@@ -23,9 +23,9 @@
 //! ```
 
 use crate::case::Case;
-use crate::report::{base_url, text_report};
+use crate::report::{endpoint, text_report};
 use crate::runner::{self, CaseResult, Compare, RunOptions, Summary};
-use crate::target::Target;
+use crate::target::{Endpoint, Target};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -68,7 +68,7 @@ impl Conformance<'_> {
     pub fn run(self) -> ConformanceRun {
         let results = runner::run(self.target, &self.cases, &self.options, &|_| {});
         ConformanceRun {
-            base_url: base_url(self.target),
+            endpoint: endpoint(self.target),
             cases: self.cases,
             results,
         }
@@ -81,7 +81,7 @@ pub struct ConformanceRun {
     pub cases: Vec<Case>,
     /// One per case, in case order.
     pub results: Vec<CaseResult>,
-    base_url: String,
+    endpoint: Endpoint,
 }
 
 impl ConformanceRun {
@@ -91,7 +91,7 @@ impl ConformanceRun {
 
     /// The text report `addperm check` prints: failing cases, findings, closing line.
     pub fn report(&self) -> String {
-        text_report(&self.results, &self.base_url)
+        text_report(&self.results, &self.endpoint)
     }
 
     /// Panics with the text report unless every case passed. A test helper: panicking is how

@@ -5,7 +5,7 @@ mod common;
 
 use addperm::report::{self, RunInfo};
 use addperm::runner::{self, compare_pair, CaseResult, Compare, PairVerdict, RunOptions, Verdict};
-use addperm::target::{ReferenceTarget, Target};
+use addperm::target::{Endpoint, ReferenceTarget, Target};
 use common::{curated, faulty, Fault};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -160,7 +160,7 @@ fn buckets_group_by_member_constraint_and_outcome() {
     for w in buckets.windows(2) {
         assert!(w[0].count >= w[1].count, "biggest first");
     }
-    let text = report::text_report(&results, "http://127.0.0.1:4010");
+    let text = report::text_report(&results, &Endpoint::unsigned("http://127.0.0.1:4010"));
     assert!(text.contains(&format!("{} findings from {} cases:", buckets.len(), total)));
 }
 
@@ -192,6 +192,13 @@ fn curl_commands_address_the_target() {
         curl.contains("'http://127.0.0.1:PORT/2015-03-31/"),
         "{curl}"
     );
+    // An emulator put in the placeholder's place routes by the credential scope: the line
+    // carries the fake signature of the reference's account and region.
+    assert!(
+        curl.contains(" -H 'authorization: AWS4-HMAC-SHA256 Credential=123456789012/")
+            && curl.contains("/us-east-1/lambda/aws4_request, "),
+        "{curl}"
+    );
 }
 
 #[test]
@@ -210,11 +217,15 @@ fn diff_reports_only_where_the_targets_disagree() {
         .map(|p| p.id.clone())
         .collect();
     assert_eq!(differ, expecting_404());
-    let side = |label, base_url| report::Side { label, base_url };
+    let side = |label, endpoint| report::Side { label, endpoint };
+    let (a_end, b_end) = (
+        Endpoint::unsigned("http://127.0.0.1:PORT"),
+        Endpoint::unsigned("http://127.0.0.1:4010"),
+    );
     let text = report::pair_report(
         &pairs,
-        side("a: reference", "http://127.0.0.1:PORT"),
-        side("b: faulty", "http://127.0.0.1:4010"),
+        side("a: reference", &a_end),
+        side("b: faulty", &b_end),
     );
     let blocks = text.lines().filter(|l| l.starts_with("DIFFERS ")).count();
     assert_eq!(blocks, differ.len(), "{text}");
@@ -278,7 +289,7 @@ fn reports_show_the_case_s_function_names() {
     assert_eq!(sent.function_name, "fixture-fn");
     assert_eq!(sent.sent_function_name.as_deref(), Some("fixture-fn-r1"));
 
-    let text = report::text_report(&results, "http://127.0.0.1:4010");
+    let text = report::text_report(&results, &Endpoint::unsigned("http://127.0.0.1:4010"));
     assert!(!text.contains("-r1"), "{text}");
     assert!(text.contains(":function:fixture-fn\"}"), "{text}");
     assert!(

@@ -226,7 +226,7 @@ pub fn run_and_report(
         None => (&cases, &results),
     };
     let info = RunInfo::new(target.as_ref(), args.compare);
-    out!("{}", report::text_report(reported, &info.base_url))?;
+    out!("{}", report::text_report(reported, &info.endpoint))?;
     if let Some((path, file)) = json {
         let text = serde_json::to_string_pretty(&report::json_report(reported, &info))?;
         write(&path, file, &text)?;

@@ -81,11 +81,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => pairs,
     };
     let (a_label, b_label) = (format!("a: {}", a.name()), format!("b: {}", b.name()));
-    let (a_base, b_base) = (report::base_url(a.as_ref()), report::base_url(b.as_ref()));
-    let side = |label, base_url| Side { label, base_url };
+    let (a_end, b_end) = (report::endpoint(a.as_ref()), report::endpoint(b.as_ref()));
+    let side = |label, endpoint| Side { label, endpoint };
     out!(
         "{}",
-        report::pair_report(&pairs, side(&a_label, &a_base), side(&b_label, &b_base))
+        report::pair_report(&pairs, side(&a_label, &a_end), side(&b_label, &b_end))
     )?;
     Ok(if pairs.iter().all(|p| p.verdict == PairVerdict::Same) {
         ExitCode::SUCCESS

@@ -4,6 +4,7 @@
 use super::progress::FuzzProgress;
 use super::target::{parse_duration, target_from_spec, TargetOptions};
 use addperm::runner::fuzz::{fuzz, FuzzOptions, FuzzRun, Stop};
+use addperm::target::Endpoint;
 use anyhow::Context;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -85,13 +86,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.duration,
         args.max_requests
     );
-    let base_url = target
-        .base_url()
-        .unwrap_or_else(|| addperm::report::PLACEHOLDER_BASE_URL.into());
     let results = Results {
         cases: args.out.join("findings.jsonl"),
         summary: args.out.join("summary.txt"),
-        base_url,
+        endpoint: addperm::report::endpoint(target.as_ref()),
     };
     // A previous run's results must not pass for this run's, should it be interrupted early.
     for stale in [&results.cases, &results.summary] {
@@ -138,8 +136,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 struct Results {
     cases: PathBuf,
     summary: PathBuf,
-    /// For the summary's curl lines.
-    base_url: String,
+    /// For the summary's curl and replay lines.
+    endpoint: Endpoint,
 }
 
 impl Results {
@@ -147,7 +145,7 @@ impl Results {
     fn write(&self, run: &FuzzRun) -> anyhow::Result<String> {
         let summary = run.findings.summary(
             &run.header(),
-            &self.base_url,
+            &self.endpoint,
             &self.cases.display().to_string(),
         );
         for (path, text) in [

@@ -7,17 +7,18 @@
 
 use crate::reference::{AddPermissionRequest, Body};
 use crate::runner::SentRequest;
+use crate::target::{CurlAuth, Endpoint};
 use crate::wire::Operation;
 
 /// The base URL printed for targets without an address (the in-process reference): replace
 /// `PORT` with the port of `addperm serve`, or the whole base with another implementation's.
 pub const PLACEHOLDER_BASE_URL: &str = "http://127.0.0.1:PORT";
 
-/// The curl command that sends `sent` to `base_url` (`http://host:port`, no trailing path).
+/// The curl command that sends `sent` to `endpoint`, authorised as the run's own requests were.
 ///
 /// `--path-as-is` keeps `.` and `..` path segments (a function called `..` is a valid test that
 /// curl would otherwise squash away) and `--globoff` keeps `[`/`]` (an IPv6 base URL) literal.
-pub fn curl_command(sent: &SentRequest, base_url: &str) -> String {
+pub fn curl_command(sent: &SentRequest, endpoint: &Endpoint) -> String {
     let http = Operation::AddPermission(AddPermissionRequest {
         function_name: sent.function_name.clone(),
         qualifier: sent.qualifier.clone(),
@@ -26,18 +27,19 @@ pub fn curl_command(sent: &SentRequest, base_url: &str) -> String {
     .to_http();
     let url = format!(
         "{}{}",
-        base_url.trim_end_matches('/'),
+        endpoint.base_url.trim_end_matches('/'),
         http.path_and_query()
     );
-    let command = [
+    let mut words = vec![
         "curl -sS -i --globoff --path-as-is -X".to_string(),
         http.method.to_string(),
         quote(&url),
         "-H".to_string(),
         quote("Content-Type: application/json"),
-        "--data-binary".to_string(),
-    ]
-    .join(" ");
+    ];
+    words.extend(auth_words(&endpoint.auth));
+    words.push("--data-binary".to_string());
+    let command = words.join(" ");
     if sent.body.bytes().any(|b| b < 0x20 || b == 0x7f) {
         format!(
             "printf {} | {command} @-",
@@ -45,6 +47,33 @@ pub fn curl_command(sent: &SentRequest, base_url: &str) -> String {
         )
     } else {
         format!("{command} {}", quote(&sent.body))
+    }
+}
+
+/// The curl arguments, as shell words, that authorise the request. The SigV4 credentials are
+/// double-quoted parameter expansions, so the shell fills them in and no secret is printed.
+fn auth_words(auth: &CurlAuth) -> Vec<String> {
+    match auth {
+        CurlAuth::Headers(headers) => headers
+            .iter()
+            .flat_map(|(name, value)| ["-H".to_string(), quote(&format!("{name}: {value}"))])
+            .collect(),
+        CurlAuth::SigV4 {
+            region,
+            session_token,
+        } => {
+            let mut words = vec![
+                "--aws-sigv4".to_string(),
+                quote(&format!("aws:amz:{region}:lambda")),
+                "--user".to_string(),
+                r#""$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY""#.to_string(),
+            ];
+            if *session_token {
+                words.push("-H".to_string());
+                words.push(r#""x-amz-security-token: $AWS_SESSION_TOKEN""#.to_string());
+            }
+            words
+        }
     }
 }
 
@@ -90,7 +119,7 @@ mod tests {
             r#"{"StatementId":"it's"}"#,
         );
         assert_eq!(
-            curl_command(&s, "http://127.0.0.1:9000/"),
+            curl_command(&s, &Endpoint::unsigned("http://127.0.0.1:9000/")),
             "curl -sS -i --globoff --path-as-is -X POST \
              'http://127.0.0.1:9000/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Af/policy?Qualifier=live' \
              -H 'Content-Type: application/json' --data-binary '{\"StatementId\":\"it'\\''s\"}'"
@@ -99,7 +128,10 @@ mod tests {
 
     #[test]
     fn control_characters_go_through_printf() {
-        let c = curl_command(&sent("f", None, "{\n\"a\":\"50%\\\u{0}\"}"), "http://h");
+        let c = curl_command(
+            &sent("f", None, "{\n\"a\":\"50%\\\u{0}\"}"),
+            &Endpoint::unsigned("http://h"),
+        );
         assert!(
             c.starts_with(r#"printf '{\012"a":"50%%\\\000"}' | curl "#),
             "{c}"
@@ -107,11 +139,10 @@ mod tests {
         assert!(c.ends_with("--data-binary @-"), "{c}");
     }
 
-    /// Runs each command in `sh` with a stand-in `curl` on the PATH that records its
-    /// arguments and standard input, and checks that they are the bytes meant.
+    /// Runs `command` in `sh` with a stand-in `curl` on the PATH that records its arguments and
+    /// standard input, with `env` added to the environment; returns both.
     #[cfg(unix)]
-    #[test]
-    fn the_shell_sees_the_exact_request() {
+    fn run_in_sh(command: &str, env: &[(&str, &str)]) -> (Vec<String>, Vec<u8>) {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let fake = dir.path().join("curl");
@@ -127,6 +158,25 @@ mod tests {
             std::env::var("PATH").unwrap()
         );
         let out = dir.path().join("out");
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(command)
+            .env("PATH", &path)
+            .env("OUT", &out)
+            .envs(env.iter().copied())
+            .stdin(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let args = std::fs::read_to_string(out.with_extension("args")).unwrap();
+        let stdin = std::fs::read(out.with_extension("stdin")).unwrap();
+        (args.lines().map(str::to_string).collect(), stdin)
+    }
+
+    /// Each command, run by `sh`, hands curl exactly the bytes meant.
+    #[cfg(unix)]
+    #[test]
+    fn the_shell_sees_the_exact_request() {
         for (body, piped) in [
             (r#"{"Principal":"*","Sid":"a'b $HOME `x` \\n"}"#, false),
             (
@@ -135,23 +185,15 @@ mod tests {
             ),
         ] {
             let s = sent("..", Some("a b&c"), body);
-            let status = std::process::Command::new("sh")
-                .arg("-c")
-                .arg(curl_command(&s, "http://[::1]:1"))
-                .env("PATH", &path)
-                .env("OUT", &out)
-                .stdin(std::process::Stdio::null())
-                .status()
-                .unwrap();
-            assert!(status.success());
-            let args = std::fs::read_to_string(out.with_extension("args")).unwrap();
-            let args: Vec<&str> = args.lines().collect();
+            let (args, stdin) = run_in_sh(
+                &curl_command(&s, &Endpoint::unsigned("http://[::1]:1")),
+                &[],
+            );
             assert_eq!(
                 args[6],
                 "http://[::1]:1/2015-03-31/functions/../policy?Qualifier=a%20b%26c"
             );
             assert_eq!(args[8], "Content-Type: application/json");
-            let stdin = std::fs::read(out.with_extension("stdin")).unwrap();
             if piped {
                 assert_eq!(args[10], "@-");
                 assert_eq!(stdin, body.as_bytes());
@@ -160,5 +202,53 @@ mod tests {
                 assert!(stdin.is_empty());
             }
         }
+    }
+
+    /// The fake signature goes in as headers; real SigV4 as curl's own signing, with the
+    /// credentials read from the environment by the shell and never written in the command.
+    #[cfg(unix)]
+    #[test]
+    fn the_request_is_authorised_as_the_run_was() {
+        use crate::target::Signing;
+        use std::time::{Duration, UNIX_EPOCH};
+        let s = sent("f", None, "{}");
+        let now = UNIX_EPOCH + Duration::from_secs(1_709_251_199);
+        let fake = Endpoint {
+            base_url: "http://h".into(),
+            auth: Signing::Fake {
+                account: "111122223333".into(),
+            }
+            .curl_auth("eu-west-1", now),
+        };
+        let (args, _) = run_in_sh(&curl_command(&s, &fake), &[]);
+        assert_eq!(&args[9..13], ["-H", "authorization: AWS4-HMAC-SHA256 Credential=111122223333/20240229/eu-west-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000000000000000000000000000000000000000000000000000000000000000", "-H", "x-amz-date: 20240229T235959Z"]);
+
+        let sigv4 = Endpoint {
+            base_url: "http://h".into(),
+            auth: CurlAuth::SigV4 {
+                region: "eu-west-1".into(),
+                session_token: true,
+            },
+        };
+        let command = curl_command(&s, &sigv4);
+        assert!(!command.contains("wJalr"), "{command}");
+        let env = [
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI"),
+            ("AWS_SESSION_TOKEN", "TOKEN"),
+        ];
+        let (args, _) = run_in_sh(&command, &env);
+        assert_eq!(
+            &args[9..15],
+            [
+                "--aws-sigv4",
+                "aws:amz:eu-west-1:lambda",
+                "--user",
+                "AKID:wJalrXUtnFEMI",
+                "-H",
+                "x-amz-security-token: TOKEN"
+            ]
+        );
+        assert_eq!(args[15], "--data-binary");
     }
 }

@@ -39,7 +39,7 @@ fn case(r: &CaseResult, info: &RunInfo) -> Value {
         "differences": r.differences,
         "detail": r.detail,
         "request": r.sent,
-        "curl": r.sent.as_ref().map(|s| curl_command(s, &info.base_url)),
+        "curl": r.sent.as_ref().map(|s| curl_command(s, &info.endpoint)),
         // A failing generated case: the id it was shrunk from, steps kept, candidates tried.
         "shrunk": r.shrunk,
     })

@@ -29,7 +29,7 @@ fn test_case(r: &CaseResult, info: &RunInfo) -> TestCase {
             let mut s = TestCaseStatus::non_success(kind);
             s.set_type(verdict.as_str())
                 .set_message(message(r))
-                .set_description(case_block(r, &info.base_url));
+                .set_description(case_block(r, &info.endpoint));
             s
         }
     };

@@ -26,15 +26,16 @@ pub use text::{
 };
 
 use crate::runner::Compare;
-use crate::target::Target;
+use crate::target::{Endpoint, Signing, Target};
+use std::time::SystemTime;
 
 /// What a report says about the run besides the results.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunInfo {
     /// The target's name (`reference`, a URL).
     pub target: String,
-    /// Where curl commands send requests: the target's address, or [`PLACEHOLDER_BASE_URL`].
-    pub base_url: String,
+    /// Where curl commands send requests: the target's, or [`PLACEHOLDER_BASE_URL`].
+    pub endpoint: Endpoint,
     pub compare: Compare,
 }
 
@@ -42,15 +43,24 @@ impl RunInfo {
     pub fn new(target: &dyn Target, compare: Compare) -> RunInfo {
         RunInfo {
             target: target.name(),
-            base_url: base_url(target),
+            endpoint: endpoint(target),
             compare,
         }
     }
 }
 
-/// The base URL for curl commands against `target`.
-pub fn base_url(target: &dyn Target) -> String {
-    target
-        .base_url()
-        .unwrap_or_else(|| PLACEHOLDER_BASE_URL.to_string())
+/// Where curl commands against `target` send requests. An in-process target has no address:
+/// its lines go to [`PLACEHOLDER_BASE_URL`] with the fake signature of the target's account
+/// and region, which `addperm serve` ignores and an emulator put in its place routes by.
+pub fn endpoint(target: &dyn Target) -> Endpoint {
+    target.endpoint().unwrap_or_else(|| {
+        let placeholders = target.placeholders();
+        Endpoint {
+            base_url: PLACEHOLDER_BASE_URL.to_string(),
+            auth: Signing::Fake {
+                account: placeholders.account,
+            }
+            .curl_auth(&placeholders.region, SystemTime::now()),
+        }
+    })
 }

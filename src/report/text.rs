@@ -5,6 +5,7 @@
 use super::buckets::{buckets, buckets_block, pair_buckets};
 use super::curl::curl_command;
 use crate::runner::{CaseResult, Difference, PairResult, PairVerdict, Summary, Verdict};
+use crate::target::Endpoint;
 use serde_json::Value;
 use std::fmt::Write;
 
@@ -160,8 +161,8 @@ fn header(out: &mut String, verdict: &str, id: &str, r: &CaseResult) {
 
 /// The block for one case: nothing for a pass; otherwise the verdict, how the case was shrunk
 /// (for a generated one), the judged fields side by side, the rule the reference named (if it
-/// is the target) and a curl command that sends the request to `base_url`.
-pub fn case_block(r: &CaseResult, base_url: &str) -> String {
+/// is the target) and a curl command that sends the request to `endpoint`.
+pub fn case_block(r: &CaseResult, endpoint: &Endpoint) -> String {
     if r.verdict == Verdict::Pass {
         return String::new();
     }
@@ -173,7 +174,7 @@ pub fn case_block(r: &CaseResult, base_url: &str) -> String {
     }
     body_line(&mut out, r);
     if let Some(s) = &r.sent {
-        let _ = writeln!(out, "  curl: {}", curl_command(s, base_url));
+        let _ = writeln!(out, "  curl: {}", curl_command(s, endpoint));
     }
     out
 }
@@ -193,8 +194,8 @@ pub fn summary_block(s: &Summary) -> String {
 }
 
 /// The whole report of a run: every failing case, the findings they group into, the summary.
-pub fn text_report(results: &[CaseResult], base_url: &str) -> String {
-    let mut out: String = results.iter().map(|r| case_block(r, base_url)).collect();
+pub fn text_report(results: &[CaseResult], endpoint: &Endpoint) -> String {
+    let mut out: String = results.iter().map(|r| case_block(r, endpoint)).collect();
     let groups = buckets(results);
     if !groups.is_empty() {
         out.push('\n');
@@ -204,11 +205,11 @@ pub fn text_report(results: &[CaseResult], base_url: &str) -> String {
     out
 }
 
-/// One side of `addperm diff`: its label (`a: reference`) and base URL for curl commands.
+/// One side of `addperm diff`: its label (`a: reference`) and endpoint for curl commands.
 #[derive(Debug, Clone, Copy)]
 pub struct Side<'a> {
     pub label: &'a str,
-    pub base_url: &'a str,
+    pub endpoint: &'a Endpoint,
 }
 
 /// The block for one case on two targets: nothing when the answers are the same; otherwise
@@ -273,7 +274,7 @@ pub fn pair_block(p: &PairResult, a: Side, b: Side) -> String {
                 out,
                 "  curl ({}): {}",
                 side.label,
-                curl_command(s, side.base_url)
+                curl_command(s, side.endpoint)
             );
         }
     }
@@ -381,7 +382,7 @@ mod tests {
 
     #[test]
     fn block_marks_differing_fields_and_keys() {
-        let text = case_block(&mismatch(), "http://127.0.0.1:PORT");
+        let text = case_block(&mismatch(), &Endpoint::unsigned("http://127.0.0.1:PORT"));
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "MISMATCH sid-too-long");
         let row = |name: &str| {
@@ -405,7 +406,7 @@ mod tests {
             verdict: Verdict::Pass,
             ..mismatch()
         };
-        let text = text_report(&[pass, mismatch()], "http://x");
+        let text = text_report(&[pass, mismatch()], &Endpoint::unsigned("http://x"));
         assert!(!text.contains("MISMATCH ok"));
         assert!(text.contains("1 finding from 1 case:"), "{text}");
         assert!(text.ends_with("1 passed, 1 failed\n"), "{text}");

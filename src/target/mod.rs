@@ -37,11 +37,41 @@ pub trait Target: Send + Sync {
     fn placeholders(&self) -> Placeholders;
     /// Opens an isolated session for one case.
     fn session(&self) -> Result<Box<dyn Session + '_>, TargetError>;
-    /// Where the target listens (`http://host:port`), so reports can print a `curl` line that
-    /// reproduces a request against it. `None` for in-process targets, which have no address.
-    fn base_url(&self) -> Option<String> {
+    /// Where the target listens and how requests to it are authorised, so reports can print a
+    /// `curl` line that reproduces a request against it. `None` for in-process targets, which
+    /// have no address.
+    fn endpoint(&self) -> Option<Endpoint> {
         None
     }
+}
+
+/// How to reach a target by hand: what a report's curl lines need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `http://host:port`, no trailing path.
+    pub base_url: String,
+    pub auth: CurlAuth,
+}
+
+impl Endpoint {
+    /// An endpoint that takes requests without authorisation, as `addperm serve` does.
+    pub fn unsigned(base_url: impl Into<String>) -> Endpoint {
+        Endpoint {
+            base_url: base_url.into(),
+            auth: CurlAuth::Headers(Vec::new()),
+        }
+    }
+}
+
+/// How a hand-run curl authorises its request, the way addperm's own requests to the target
+/// are: without it moto answers as S3 (it routes by the credential scope), and AWS refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CurlAuth {
+    /// These headers, verbatim (the fake signature; none for `addperm serve`'s placeholder).
+    Headers(Vec<(String, String)>),
+    /// curl's own SigV4 (`--aws-sigv4`, curl >= 7.75) with the credentials of the usual
+    /// environment variables, and the session token's header when the run used one.
+    SigV4 { region: String, session_token: bool },
 }
 
 /// One case's view of a target.

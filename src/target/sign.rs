@@ -10,6 +10,8 @@ use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettin
 use aws_sigv4::sign::v4;
 use std::time::SystemTime;
 
+use super::CurlAuth;
+
 /// The service name in the credential scope.
 const SERVICE: &str = "lambda";
 
@@ -37,20 +39,7 @@ impl Signing {
         now: SystemTime,
     ) -> Result<Vec<(String, String)>, String> {
         match self {
-            Signing::Fake { account } => {
-                let date = amz_date(now);
-                Ok(vec![
-                    (
-                        "authorization".into(),
-                        format!(
-                            "AWS4-HMAC-SHA256 Credential={account}/{}/{region}/{SERVICE}/aws4_request, SignedHeaders=host;x-amz-date, Signature={}",
-                            &date[..8],
-                            "0".repeat(64)
-                        ),
-                    ),
-                    ("x-amz-date".into(), date),
-                ])
-            }
+            Signing::Fake { account } => Ok(fake_headers(account, region, now)),
             Signing::SigV4(credentials) => sigv4(
                 credentials,
                 SERVICE,
@@ -64,6 +53,38 @@ impl Signing {
             .map_err(|e| format!("cannot sign the request: {e}")),
         }
     }
+}
+
+impl Signing {
+    /// How a hand-run curl authorises a request the way this signing does: the fake headers
+    /// themselves, or curl's own SigV4 with the credentials left in the environment (a
+    /// signature printed in a report would expire in minutes, and the secret must not be
+    /// printed at all).
+    pub fn curl_auth(&self, region: &str, now: SystemTime) -> CurlAuth {
+        match self {
+            Signing::Fake { account } => CurlAuth::Headers(fake_headers(account, region, now)),
+            Signing::SigV4(credentials) => CurlAuth::SigV4 {
+                region: region.to_string(),
+                session_token: credentials.session_token().is_some(),
+            },
+        }
+    }
+}
+
+/// The fake signature's headers: a well-formed credential scope, a signature of zeros.
+fn fake_headers(account: &str, region: &str, now: SystemTime) -> Vec<(String, String)> {
+    let date = amz_date(now);
+    vec![
+        (
+            "authorization".into(),
+            format!(
+                "AWS4-HMAC-SHA256 Credential={account}/{}/{region}/{SERVICE}/aws4_request, SignedHeaders=host;x-amz-date, Signature={}",
+                &date[..8],
+                "0".repeat(64)
+            ),
+        ),
+        ("x-amz-date".into(), date),
+    ]
 }
 
 /// The SigV4 headers (`authorization`, `x-amz-date`, `x-amz-security-token`) for a request.

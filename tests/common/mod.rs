@@ -4,7 +4,7 @@
 #![allow(dead_code)] // each test crate uses its own part of this module
 
 use addperm::case::{Case, Placeholders};
-use addperm::target::{ReferenceTarget, Session, Target, TargetError};
+use addperm::target::{Endpoint, ReferenceTarget, Session, Target, TargetError};
 use addperm::wire::{Operation, Response};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -56,8 +56,8 @@ impl Target for Faulty {
         }))
     }
 
-    fn base_url(&self) -> Option<String> {
-        Some("http://127.0.0.1:4010".into())
+    fn endpoint(&self) -> Option<Endpoint> {
+        Some(Endpoint::unsigned("http://127.0.0.1:4010"))
     }
 }
 

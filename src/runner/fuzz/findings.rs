@@ -9,6 +9,7 @@ use super::mutate::Family;
 use crate::case::{self, Case};
 use crate::report::curl_command;
 use crate::runner::SentRequest;
+use crate::target::Endpoint;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -114,8 +115,8 @@ impl Findings {
 
     /// One block per signature, after `header`: the kind, status, family and count on the
     /// first line (`[1] server-error 500 json-truncated x123`), then the detail, the body, a
-    /// curl line against `base_url` and the `addperm check` line that replays the case.
-    pub fn summary(&self, header: &str, base_url: &str, cases_file: &str) -> String {
+    /// curl line against `endpoint` and the `addperm check` line that replays the case.
+    pub fn summary(&self, header: &str, endpoint: &Endpoint, cases_file: &str) -> String {
         let mut out = header.to_string();
         let _ = writeln!(
             out,
@@ -151,11 +152,12 @@ impl Findings {
             if !f.flag.body.is_empty() {
                 let _ = writeln!(out, "    body: {:?}", f.flag.body);
             }
-            let _ = writeln!(out, "    curl: {}", curl_command(&f.sent, base_url));
+            let _ = writeln!(out, "    curl: {}", curl_command(&f.sent, endpoint));
             let _ = writeln!(
                 out,
-                "    replay: addperm check --cases {cases_file} --id {} --target {base_url}",
-                case_id(i)
+                "    replay: addperm check --cases {cases_file} --id {} --target {}",
+                case_id(i),
+                endpoint.base_url
             );
         }
         out
@@ -236,7 +238,11 @@ mod tests {
         let ids: Vec<&str> = cases.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids, ["fuzz-1", "fuzz-2", "fuzz-3", "fuzz-4"]);
         assert_eq!(cases[0].request.raw_body.as_deref(), Some("{\"S"));
-        let text = f.summary("header\n", "http://127.0.0.1:1", "out/findings.jsonl");
+        let text = f.summary(
+            "header\n",
+            &Endpoint::unsigned("http://127.0.0.1:1"),
+            "out/findings.jsonl",
+        );
         assert!(
             text.starts_with("header\n6 findings in 4 signatures"),
             "{text}"

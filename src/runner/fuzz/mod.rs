@@ -27,7 +27,7 @@ use super::{prepare, provision, Failure, SentRequest};
 use crate::case::{Case, Given, Placeholders, Request};
 use crate::contract::POLICY_SIZE_LIMIT;
 use crate::generate::oracle;
-use crate::report::{curl_command, PLACEHOLDER_BASE_URL};
+use crate::report::{curl_command, endpoint};
 use crate::target::{observe, Observed, Session, Target, TargetError};
 use crate::wire::Operation;
 use serde_json::Value;
@@ -121,9 +121,7 @@ pub fn fuzz(
         Failure::Target(e) => FuzzError::Unreachable(e),
         Failure::Setup(d) => FuzzError::Setup(d),
     })?;
-    let base_url = target
-        .base_url()
-        .unwrap_or_else(|| PLACEHOLDER_BASE_URL.into());
+    let endpoint = endpoint(target);
     let mut mutator = Mutator::new(options.seed);
     let mut run = FuzzRun {
         target: target.name(),
@@ -173,7 +171,7 @@ pub fn fuzz(
             let suspect = match (flag.kind, &previous) {
                 (Kind::Refused, Some(p)) => format!(
                     "; it was already down, so the request before it is the suspect: {}",
-                    curl_command(p, &base_url)
+                    curl_command(p, &endpoint)
                 ),
                 _ => String::new(),
             };
@@ -318,7 +316,7 @@ impl Drop for Fixture<'_> {
 mod tests {
     use super::*;
     use crate::reference::{Config, Fault};
-    use crate::target::ReferenceTarget;
+    use crate::target::{Endpoint, ReferenceTarget};
 
     fn options(max_requests: usize) -> FuzzOptions {
         FuzzOptions {
@@ -338,7 +336,8 @@ mod tests {
         assert!(
             run.findings.is_empty(),
             "{}",
-            run.findings.summary(&run.header(), "http://x", "f")
+            run.findings
+                .summary(&run.header(), &Endpoint::unsigned("http://x"), "f")
         );
         assert!(run.accepted > 60, "{}", run.header());
         assert!(run.rotations > 0, "{}", run.header());

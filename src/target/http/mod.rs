@@ -11,7 +11,7 @@
 mod resolve;
 
 use super::sign::Signing;
-use super::{Session, Target, TargetError};
+use super::{Endpoint, Session, Target, TargetError};
 use crate::case::Placeholders;
 use crate::wire::{Operation, Response};
 use std::io;
@@ -231,9 +231,15 @@ impl Target for HttpTarget {
         self.options.placeholders.clone()
     }
 
-    /// Reports' curl lines then reproduce against this very target.
-    fn base_url(&self) -> Option<String> {
-        Some(self.base.clone())
+    /// Reports' curl lines then reproduce against this very target, signed as the run was.
+    fn endpoint(&self) -> Option<Endpoint> {
+        Some(Endpoint {
+            base_url: self.base.clone(),
+            auth: self
+                .options
+                .signing
+                .curl_auth(&self.options.placeholders.region, SystemTime::now()),
+        })
     }
 
     fn session(&self) -> Result<Box<dyn Session + '_>, TargetError> {
