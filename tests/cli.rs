@@ -225,6 +225,38 @@ fn faults_are_listed_and_unknown_ones_refused() {
 
 /// `addperm gen | head` and the like: a reader that goes away early ends the run quietly with
 /// success, never a panic ("failed printing to stdout").
+/// A run's verdict is its exit status and its files are its product: a reader that stops
+/// after the first line (`addperm check ... | head -1` under `pipefail`) changes neither.
+#[test]
+fn a_run_whose_reader_went_away_keeps_its_verdict_and_files() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_addperm"))
+        .args(["check", "--target", "reference", "--fault", "no-validation"])
+        .args(["--cases", "tests/cases/conformance.jsonl", "--report-json"])
+        .arg(&json)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("MISMATCH "), "{first}");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(
+        report["summary"]["mismatch"].as_u64().unwrap() > 0,
+        "{report}"
+    );
+}
+
 #[test]
 fn a_closed_stdout_pipe_is_a_quiet_success() {
     use std::io::{BufRead, BufReader};

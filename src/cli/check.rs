@@ -1,5 +1,6 @@
 //! `addperm check`, and the run-and-report path it shares with `addperm replay`.
 
+use super::print_report;
 use super::progress::Progress;
 use super::target::{parse_duration, target_from_spec, TargetOptions};
 use addperm::case::{self, Case};
@@ -85,11 +86,11 @@ impl GenerateArgs {
             .iter()
             .map(|k| format!("{} {}", mix.get(k.name()).unwrap_or(&0), k.name()))
             .collect();
-        outln!(
-            "generated {total} cases with --seed {} ({})",
+        print_report(&format!(
+            "generated {total} cases with --seed {} ({})\n",
             self.seed,
             mix.join(", ")
-        )?;
+        ))?;
         let mut origins = HashMap::new();
         let mut cases = Vec::with_capacity(drawn.len());
         for d in drawn {
@@ -226,7 +227,7 @@ pub fn run_and_report(
         None => (&cases, &results),
     };
     let info = RunInfo::new(target.as_ref(), args.compare);
-    out!("{}", report::text_report(reported, &info.endpoint))?;
+    print_report(&report::text_report(reported, &info.endpoint))?;
     if let Some((path, file)) = json {
         let text = serde_json::to_string_pretty(&report::json_report(reported, &info))?;
         write(&path, file, &text)?;
@@ -255,7 +256,7 @@ pub fn run_and_report(
     }
     if let Some(baseline) = baseline {
         let judgement = baseline.judge(&results);
-        out!("{}", report::baseline_block(&judgement))?;
+        print_report(&report::baseline_block(&judgement))?;
         return Ok(if judgement.passes(args.strict_baseline) {
             ExitCode::SUCCESS
         } else {

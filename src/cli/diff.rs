@@ -4,6 +4,7 @@
 //! another.
 
 use super::check::GenerateArgs;
+use super::print_report;
 use super::progress::Progress;
 use super::target::{target_from_spec, TargetOptions};
 use addperm::case;
@@ -83,10 +84,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (a_label, b_label) = (format!("a: {}", a.name()), format!("b: {}", b.name()));
     let (a_end, b_end) = (report::endpoint(a.as_ref()), report::endpoint(b.as_ref()));
     let side = |label, endpoint| Side { label, endpoint };
-    out!(
-        "{}",
-        report::pair_report(&pairs, side(&a_label, &a_end), side(&b_label, &b_end))
-    )?;
+    print_report(&report::pair_report(
+        &pairs,
+        side(&a_label, &a_end),
+        side(&b_label, &b_end),
+    ))?;
     Ok(if pairs.iter().all(|p| p.verdict == PairVerdict::Same) {
         ExitCode::SUCCESS
     } else {

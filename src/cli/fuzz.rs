@@ -1,6 +1,7 @@
 //! `addperm fuzz`: robustness fuzzing of an implementation over HTTP. The work is the library's
 //! (`addperm::runner::fuzz`); this is arguments, progress, files and the exit code.
 
+use super::print_report;
 use super::progress::FuzzProgress;
 use super::target::{parse_duration, target_from_spec, TargetOptions};
 use addperm::runner::fuzz::{fuzz, FuzzOptions, FuzzRun, Stop};
@@ -114,12 +115,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         })?
     };
     let summary = results.write(&run)?;
-    out!("{summary}")?;
-    outln!(
-        "written: {} and {}",
+    print_report(&format!(
+        "{summary}written: {} and {}\n",
         results.cases.display(),
         results.summary.display()
-    )?;
+    ))?;
     let early = matches!(run.stop, Stop::Early(_));
     if let Stop::Early(why) = &run.stop {
         eprintln!("addperm fuzz: stopped early: {why}");

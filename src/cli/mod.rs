@@ -3,7 +3,8 @@
 //! unreadable case file, unwritable report).
 
 /// `print!` that returns the write's `io::Result` instead of panicking: stdout may be a pipe
-/// whose reader has gone (`addperm gen | head`), which `main` treats as a normal end.
+/// whose reader has gone (`addperm gen | head`), which `main` treats as a normal end (a run's
+/// report goes through [`print_report`] instead).
 macro_rules! out {
     ($($arg:tt)*) => {
         std::io::Write::write_fmt(&mut std::io::stdout().lock(), format_args!($($arg)*))
@@ -80,5 +81,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => serve::run(a),
         Command::Gen(a) => gen::run(a),
         Command::Fuzz(a) => fuzz::run(a),
+    }
+}
+
+/// Prints a run's report. A reader that went away (`addperm check | head`) is no error here:
+/// unlike `gen`, whose output is the product, a run's verdict is its exit status, and the
+/// files it writes after the report must still be written. Later prints meet the same closed
+/// pipe and are skipped the same way.
+fn print_report(text: &str) -> anyhow::Result<()> {
+    match out!("{text}") {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => Ok(result?),
     }
 }
