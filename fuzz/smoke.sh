@@ -16,10 +16,12 @@
 # nothing a panic would not, at half the speed. Build time on the 2-core machine: about 2.5 min
 # warm, 5 min cold (set CARGO_TARGET_DIR to share a build directory).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 
 SECONDS_PER_TARGET="${1:-20}"
-read -r -a TARGETS <<<"${FUZZ_TARGETS:-function_name case_file target_response aws_regex doc_page http_request add_permission}"
+# shellcheck source=fuzz/lib.sh
+. fuzz/lib.sh
+read -r -a TARGETS <<<"${FUZZ_TARGETS:-$FUZZ_ALL_TARGETS}"
 
 skip() {
   echo "fuzz smoke: SKIPPED (only the fuzz smoke test; nothing else): $*"
@@ -51,20 +53,12 @@ for target in "${TARGETS[@]}"; do
   # A fresh corpus each time, as in CI: the run starts from the seeds alone and stays bounded.
   corpus="$logdir/corpus-$target"
   mkdir -p "$corpus"
-  seeds=()
-  [ -d "fuzz/seeds/$target" ] && seeds=("fuzz/seeds/$target")
-  extra=()
-  # aws_regex ignores inputs over 256 bytes (see the target); don't let libFuzzer grow them.
-  [ "$target" = aws_regex ] && extra=(-max_len=256)
-  # case_file: the parser's branches do not depend on a line's length, and the 13 curated lines
-  # over 4 KB (policy-size cases, ~30 KB each) would set libFuzzer's limit to 30 KB and make
-  # every mutation of them ~10x slower; cut at 4 KB they still reach the same code.
-  [ "$target" = case_file ] && extra=(-max_len=4096)
+  mapfile -t seeds < <(fuzz_seeds "$target")
+  mapfile -t args < <(fuzz_args "$target")
   log="$logdir/$target.log"
   echo "== fuzz $target (${SECONDS_PER_TARGET} s)"
   cargo +nightly fuzz run -s none "$target" "$corpus" "${seeds[@]}" -- \
-    -dict=fuzz/addperm.dict -max_total_time="$SECONDS_PER_TARGET" -timeout=20 \
-    -print_final_stats=1 "${extra[@]}" >"$log" 2>&1
+    "${args[@]}" -max_total_time="$SECONDS_PER_TARGET" >"$log" 2>&1
   status=$?
   grep -E '^#[0-9]+[[:space:]]+DONE|^stat::number_of_executed_units|^stat::average_exec_per_sec' "$log" || true
   if [ "$status" -ne 0 ]; then
