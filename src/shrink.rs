@@ -335,22 +335,12 @@ impl Shrinker {
             .iter()
             .map(|r| self.shrinks(r).then(|| failure_key(r)).flatten())
             .collect();
-        let order = shrink_order(&keys);
-        let deadline = Instant::now() + self.limits.time;
-        let shrunk = in_parallel(&order, self.jobs, &|i| {
-            let (case, original) = (&cases[i], &results[i]);
-            let wanted = way(original);
-            let (best, note) = shrink(
-                &self.origins[&case.id],
-                &case.id,
-                self.limits.candidates,
-                deadline,
-                |candidate| {
-                    let r = run_case(target, candidate, compare);
-                    (way(&r) == wanted).then_some(r)
-                },
-            );
-            let (case, result) = best.unwrap_or_else(|| (case.clone(), original.clone()));
+        let same_way = |i: usize, candidate: &Case| {
+            let r = run_case(target, candidate, compare);
+            (way(&r) == way(&results[i])).then_some(r)
+        };
+        let (order, shrunk) = self.shrink_all(cases, &keys, &same_way, &|i, best, note| {
+            let (case, result) = best.unwrap_or_else(|| (cases[i].clone(), results[i].clone()));
             let result = CaseResult {
                 shrunk: Some(note),
                 ..result
@@ -359,7 +349,7 @@ impl Shrinker {
             (case, result)
         });
         let (mut cases, mut results) = (cases.to_vec(), results.to_vec());
-        for (i, (case, result)) in order.into_iter().zip(shrunk) {
+        for (&i, (case, result)) in order.iter().zip(shrunk) {
             cases[i] = case;
             results[i] = result;
         }
@@ -395,24 +385,14 @@ impl Shrinker {
                 shrinks.then(|| pair_failure_key(p)).flatten()
             })
             .collect();
-        let order = shrink_order(&keys);
-        let deadline = Instant::now() + self.limits.time;
-        let shrunk = in_parallel(&order, self.jobs, &|i| {
-            let (case, original) = (&cases[i], &pairs[i]);
-            let wanted = pair_way(original);
-            let (best, note) = shrink(
-                &self.origins[&case.id],
-                &case.id,
-                self.limits.candidates,
-                deadline,
-                |candidate| {
-                    let on_a = run_case(a, candidate, compare);
-                    let on_b = run_case(b, candidate, compare);
-                    let p = compare_pair(candidate, &on_a, &on_b, compare);
-                    (pair_way(&p) == wanted).then_some(p)
-                },
-            );
-            let pair = best.map_or_else(|| original.clone(), |(_, p)| p);
+        let same_way = |i: usize, candidate: &Case| {
+            let on_a = run_case(a, candidate, compare);
+            let on_b = run_case(b, candidate, compare);
+            let p = compare_pair(candidate, &on_a, &on_b, compare);
+            (pair_way(&p) == pair_way(&pairs[i])).then_some(p)
+        };
+        let (order, shrunk) = self.shrink_all(cases, &keys, &same_way, &|i, best, note| {
+            let pair = best.map_or_else(|| pairs[i].clone(), |(_, p)| p);
             PairResult {
                 shrunk: Some(note),
                 ..pair
@@ -423,6 +403,34 @@ impl Shrinker {
             pairs[i] = pair;
         }
         pairs
+    }
+
+    /// Shrinks every case with a failure key, biggest buckets first, `jobs` at a time, under one
+    /// deadline. `same_way(i, candidate)` runs a candidate for case `i` and gives its result when
+    /// it fails the way case `i` did; `done(i, simplest, note)` makes the outcome of case `i`
+    /// as soon as it is shrunk. Returns the indices in the order shrunk and their outcomes.
+    #[allow(clippy::type_complexity)] // the pair `shrink` returns, passed on
+    fn shrink_all<R, U: Send>(
+        &self,
+        cases: &[Case],
+        keys: &[Option<FailureKey>],
+        same_way: &(dyn Fn(usize, &Case) -> Option<R> + Sync),
+        done: &(dyn Fn(usize, Option<(Case, R)>, ShrinkNote) -> U + Sync),
+    ) -> (Vec<usize>, Vec<U>) {
+        let order = shrink_order(keys);
+        let deadline = Instant::now() + self.limits.time;
+        let shrunk = in_parallel(&order, self.jobs, &|i| {
+            let case = &cases[i];
+            let (best, note) = shrink(
+                &self.origins[&case.id],
+                &case.id,
+                self.limits.candidates,
+                deadline,
+                |candidate| same_way(i, candidate),
+            );
+            done(i, best, note)
+        });
+        (order, shrunk)
     }
 }
 
