@@ -58,7 +58,7 @@ execs=$(stat number_of_executed_units)
 rate=$(stat average_exec_per_sec)
 echo "long run $target: status $status, ${execs:-?} executions in $seconds s" \
   "(libFuzzer's average ${rate:-?} exec/s), load $load_start -> $(load)," \
-  "corpus $(find "$corpus" -type f | wc -l) inputs"
+  "corpus $(find -L "$corpus" -type f | wc -l) inputs"
 if [ "$status" -ne 0 ]; then
   grep -m 1 -A 30 -E 'panicked at|ERROR: libFuzzer|==[0-9]+== ?ERROR' "$log"
   grep -E 'Test unit written to' "$log"
