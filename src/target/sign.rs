@@ -53,9 +53,7 @@ impl Signing {
             .map_err(|e| format!("cannot sign the request: {e}")),
         }
     }
-}
 
-impl Signing {
     /// How a hand-run curl authorises a request the way this signing does: the fake headers
     /// themselves, or curl's own SigV4 with the credentials left in the environment (a
     /// signature printed in a report would expire in minutes, and the secret must not be
