@@ -223,20 +223,13 @@ fn faults_are_listed_and_unknown_ones_refused() {
     assert!(text(&o).1.contains("unknown fault"));
 }
 
-/// `addperm gen | head` and the like: a reader that goes away early ends the run quietly with
-/// success, never a panic ("failed printing to stdout").
-/// A run's verdict is its exit status and its files are its product: a reader that stops
-/// after the first line (`addperm check ... | head -1` under `pipefail`) changes neither.
-#[test]
-fn a_run_whose_reader_went_away_keeps_its_verdict_and_files() {
+/// Runs addperm with `args`, reads the first line of its standard output and closes the pipe,
+/// so the rest of the output meets a closed pipe; returns that line and how the run ended.
+fn first_line_then_close<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> (String, Output) {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
-    let dir = tempfile::tempdir().unwrap();
-    let json = dir.path().join("report.json");
     let mut child = Command::new(env!("CARGO_BIN_EXE_addperm"))
-        .args(["check", "--target", "reference", "--fault", "no-validation"])
-        .args(["--cases", "tests/cases/conformance.jsonl", "--report-json"])
-        .arg(&json)
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -245,8 +238,30 @@ fn a_run_whose_reader_went_away_keeps_its_verdict_and_files() {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut first)
         .unwrap();
+    (first, child.wait_with_output().unwrap())
+}
+
+/// A run's verdict is its exit status and its files are its product: a reader that stops
+/// after the first line (`addperm check ... | head -1` under `pipefail`) changes neither.
+#[test]
+fn a_run_whose_reader_went_away_keeps_its_verdict_and_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    let mut args: Vec<std::ffi::OsString> = [
+        "check",
+        "--target",
+        "reference",
+        "--fault",
+        "no-validation",
+        "--cases",
+        "tests/cases/conformance.jsonl",
+        "--report-json",
+    ]
+    .map(Into::into)
+    .to_vec();
+    args.push(json.clone().into());
+    let (first, out) = first_line_then_close(&args);
     assert!(first.starts_with("MISMATCH "), "{first}");
-    let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let report: serde_json::Value =
@@ -257,28 +272,17 @@ fn a_run_whose_reader_went_away_keeps_its_verdict_and_files() {
     );
 }
 
+/// `addperm gen | head` and the like: a reader that goes away early ends the run quietly with
+/// success, never a panic ("failed printing to stdout").
 #[test]
 fn a_closed_stdout_pipe_is_a_quiet_success() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
     for args in [
         &["gen", "--kind", "all", "--count", "3000", "--seed", "1"][..],
         &["contract", "--doc-diff"][..],
         &["faults"][..],
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_addperm"))
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the binary runs");
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
+        let (first, out) = first_line_then_close(args);
         assert!(!first.is_empty(), "{args:?} printed nothing");
-        // The reader is dropped here: the rest of the output meets a closed pipe.
-        let out = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{args:?}: {:?}\n{stderr}", out.status);
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
