@@ -335,9 +335,10 @@ impl Shrinker {
             .iter()
             .map(|r| self.shrinks(r).then(|| failure_key(r)).flatten())
             .collect();
+        let wanted: Vec<Way> = results.iter().map(way).collect();
         let same_way = |i: usize, candidate: &Case| {
             let r = run_case(target, candidate, compare);
-            (way(&r) == way(&results[i])).then_some(r)
+            (way(&r) == wanted[i]).then_some(r)
         };
         let (order, shrunk) = self.shrink_all(cases, &keys, &same_way, &|i, best, note| {
             let (case, result) = best.unwrap_or_else(|| (cases[i].clone(), results[i].clone()));
@@ -385,11 +386,12 @@ impl Shrinker {
                 shrinks.then(|| pair_failure_key(p)).flatten()
             })
             .collect();
+        let wanted: Vec<_> = pairs.iter().map(pair_way).collect();
         let same_way = |i: usize, candidate: &Case| {
             let on_a = run_case(a, candidate, compare);
             let on_b = run_case(b, candidate, compare);
             let p = compare_pair(candidate, &on_a, &on_b, compare);
-            (pair_way(&p) == pair_way(&pairs[i])).then_some(p)
+            (pair_way(&p) == wanted[i]).then_some(p)
         };
         let (order, shrunk) = self.shrink_all(cases, &keys, &same_way, &|i, best, note| {
             let pair = best.map_or_else(|| pairs[i].clone(), |(_, p)| p);
