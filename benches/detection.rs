@@ -9,8 +9,7 @@
 //! detection). Exits 1 when a fault goes undetected or the fault-free reference fails a case.
 
 use addperm::measure::{self, Detection};
-use addperm::runner::Compare;
-use clap::ValueEnum;
+use addperm::outcome::Compare;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -32,7 +31,11 @@ fn parse() -> Result<Args, String> {
         match a.as_str() {
             "--budget" => args.budget = value()?.parse().map_err(|e| format!("--budget: {e}"))?,
             "--seed" => args.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
-            "--compare" => args.compare = Compare::from_str(&value()?, true)?,
+            "--compare" => {
+                let name = value()?;
+                args.compare = Compare::from_name(&name)
+                    .ok_or(format!("--compare: unknown strictness {name:?}"))?
+            }
             // What `cargo bench` passes to every bench target.
             "--bench" => {}
             other => return Err(format!("unknown argument {other}")),
@@ -64,9 +67,7 @@ fn main() -> ExitCode {
         "Detection: generated suite, budget {} cases, seed {}, --compare {}, in process, one thread\n",
         args.budget,
         args.seed,
-        args.compare
-            .to_possible_value()
-            .map_or(String::new(), |v| v.get_name().to_string())
+        args.compare.name()
     );
     print!("{}", measure::markdown(&rows, args.budget));
     println!(

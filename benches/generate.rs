@@ -6,7 +6,8 @@
 //! and statement). `generate+check` is both, the figure the README quotes.
 
 use addperm::generate::{self, Kind};
-use addperm::runner::{self, Compare, Verdict};
+use addperm::outcome::{Compare, Verdict};
+use addperm::runner;
 use addperm::target::ReferenceTarget;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;

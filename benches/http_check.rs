@@ -6,8 +6,9 @@
 //! Run: `cargo bench --bench http_check` (optionally `-- SECONDS` per setting, default 3).
 
 use addperm::case::{self, Case, Placeholders};
+use addperm::outcome::{Compare, Summary};
 use addperm::reference::{Config, Revisions};
-use addperm::runner::{self, Compare, RunOptions, Summary};
+use addperm::runner::{self, RunOptions};
 use addperm::serve::Server;
 use addperm::target::{
     HttpOptions, HttpTarget, Isolation, ReferenceTarget, Session, Target, TargetError,

@@ -232,6 +232,38 @@ pub fn to_jsonl(cases: &[Case]) -> String {
     out
 }
 
+/// The standard fixture: one function with version 1 and an alias `live` pointing at it, so a
+/// request can address the function, a version and an alias. The fuzzers aim at it, and
+/// `addperm serve --seed-function` creates it under other names.
+pub mod fixture {
+    use super::{Given, GivenFunction};
+    use std::collections::BTreeMap;
+
+    /// The fixture function's name (a session renames it on a shared target).
+    pub const FUNCTION: &str = "fuzz-fn";
+    /// Its published version.
+    pub const VERSION: &str = "1";
+    /// Its alias, pointing at [`VERSION`].
+    pub const ALIAS: &str = "live";
+
+    /// The fixture function called `name`.
+    pub fn function(name: &str) -> GivenFunction {
+        GivenFunction {
+            name: name.to_string(),
+            versions: vec![VERSION.into()],
+            aliases: BTreeMap::from([(ALIAS.into(), VERSION.into())]),
+            permissions: Vec::new(),
+        }
+    }
+
+    /// The state every fuzz case starts from: the fixture [`FUNCTION`].
+    pub fn given() -> Given {
+        Given {
+            functions: vec![function(FUNCTION)],
+        }
+    }
+}
+
 /// The values placeholders stand for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placeholders {
@@ -256,6 +288,18 @@ impl Default for Placeholders {
 /// Whether `s` mentions `${CURRENT_REVISION}` (reading it costs a call to the target).
 pub fn needs_current_revision(s: &str) -> bool {
     s.contains("${CURRENT_REVISION}")
+}
+
+/// Whether any string of `v` (key or value) mentions `${CURRENT_REVISION}`.
+pub fn json_needs_current_revision(v: &Value) -> bool {
+    match v {
+        Value::String(s) => needs_current_revision(s),
+        Value::Array(a) => a.iter().any(json_needs_current_revision),
+        Value::Object(o) => o
+            .iter()
+            .any(|(k, x)| needs_current_revision(k) || json_needs_current_revision(x)),
+        _ => false,
+    }
 }
 
 impl Placeholders {

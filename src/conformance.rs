@@ -3,7 +3,7 @@
 //! returned (with the `insta` feature).
 //!
 //! ```
-//! use addperm::runner::Compare;
+//! use addperm::outcome::Compare;
 //! use addperm::target::ReferenceTarget;
 //!
 //! let cases = addperm::case::parse(
@@ -23,8 +23,9 @@
 //! ```
 
 use crate::case::Case;
+use crate::outcome::{CaseResult, Compare, Summary};
 use crate::report::{endpoint, text_report};
-use crate::runner::{self, CaseResult, Compare, RunOptions, Summary};
+use crate::runner::{self, RunOptions};
 use crate::target::{Endpoint, Target};
 use serde_json::Value;
 use std::collections::BTreeMap;

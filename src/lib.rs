@@ -1,23 +1,30 @@
 //! addperm: a test-fixture, differential-testing and fuzzing harness for the AWS Lambda
 //! `AddPermission` API.
 //!
-//! The pipeline: [`contract`] (what the API accepts, with provenance) -> [`generate`] (cases from
-//! the contract) -> [`reference`] (the oracle: answers like AWS) -> `target` (any
-//! implementation, in-process or over HTTP) -> `runner` (run cases, compare) -> `report`.
+//! The layers, each using only those before it: [`contract`] (every rule and limit, with
+//! provenance) -> [`case`] (the case file format) and [`reference`] (the oracle: a pure model
+//! that answers like AWS) -> [`wire`] (the REST-JSON protocol) -> [`target`] (any
+//! implementation, in-process or over HTTP) -> [`outcome`] (result data) -> `player` (plays a
+//! case on a target; private: the runner, the oracle and the fuzzer play through it) -> [`generate`] (cases from the contract) and [`runner`] (run and compare)
+//! -> [`shrink`], [`report`], [`fuzz`], [`measure`] -> [`conformance`] (the entry point for other
+//! crates' tests; [`prelude`] has what it needs).
 //!
-//! Failing generated cases are [`shrink`]ed to the simplest case that fails the same way.
-//!
-//! Other crates' tests use [`conformance()`] to check their implementation against case files.
-//! [`serve`] puts the reference behind HTTP as a Lambda emulator.
+//! `serve` (feature `serve`) puts the reference behind HTTP as a Lambda emulator; the `addperm`
+//! binary (feature `cli`) is a thin layer over all of it.
 
 pub mod case;
 pub mod conformance;
 pub mod contract;
+pub mod fuzz;
 pub mod generate;
 pub mod measure;
+pub mod outcome;
+mod player;
+pub mod prelude;
 pub mod reference;
 pub mod report;
 pub mod runner;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod shrink;
 pub mod target;

@@ -10,10 +10,10 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(code) => code,
         // The reader of our output went away (`addperm gen | head`): what it wanted, it has.
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => cli::exit::passed(),
         Err(e) => {
             eprintln!("addperm: error: {e:#}");
-            ExitCode::from(2)
+            cli::exit::unusable()
         }
     }
 }

@@ -12,8 +12,9 @@
 
 use crate::case::Case;
 use crate::generate::{self, GenerateError, Kind};
+use crate::outcome::{Compare, Verdict};
 use crate::reference::{Config, Fault};
-use crate::runner::{self, Compare, Verdict};
+use crate::runner;
 use crate::target::ReferenceTarget;
 use std::time::{Duration, Instant};
 

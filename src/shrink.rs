@@ -18,15 +18,14 @@
 
 use crate::case::Case;
 use crate::generate::{CandidateTree, Origin};
-use crate::report::{failure_key, pair_failure_key, FailureKey};
-use crate::runner::{
-    compare_pair, run_case, CaseResult, Compare, PairResult, PairVerdict, Verdict,
+use crate::outcome::{
+    failure_key, pair_failure_key, CaseResult, Compare, FailureKey, PairResult, PairVerdict,
+    ShrinkNote, ShrinkStop, Verdict,
 };
+use crate::runner::{compare_pair, run_case};
 use crate::target::Target;
-use serde::Serialize;
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, Once};
@@ -54,68 +53,12 @@ impl Default for Limits {
     }
 }
 
-/// Why shrinking a case stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Stop {
-    /// No simpler candidate fails the same way: the case is minimal for its strategy.
-    Minimal,
-    /// The candidate limit was reached.
-    Candidates,
-    /// The run's shrink time ran out.
-    Time,
-    /// The strategy could not draw the case again, or gave up while simplifying.
-    Strategy,
-}
-
-/// How a reported case came from the generated case that failed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ShrinkNote {
-    /// The id of the generated case that failed.
-    pub from: String,
-    /// Simplifications kept; 0 when the reported case is the original.
-    pub steps: usize,
-    /// Candidates run on the target.
-    pub tried: usize,
-    pub stop: Stop,
-}
-
-impl fmt::Display for ShrinkNote {
-    /// One line for the text report, under the case's header.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let why = match self.stop {
-            Stop::Minimal => "minimal",
-            Stop::Candidates => "candidate limit reached",
-            Stop::Time => "shrink time ran out",
-            Stop::Strategy => "the strategy gave up",
-        };
-        let tried = match self.tried {
-            1 => "1 candidate".to_string(),
-            n => format!("{n} candidates"),
-        };
-        if self.steps == 0 {
-            let what = match self.stop {
-                Stop::Minimal => "no simpler case fails the same way",
-                _ => why,
-            };
-            return write!(f, "not shrunk: {what} ({tried} tried)");
-        }
-        write!(
-            f,
-            "shrunk from {} in {} step{} ({tried} tried, {why})",
-            self.from,
-            self.steps,
-            if self.steps == 1 { "" } else { "s" }
-        )
-    }
-}
-
 /// Filtered-out values allowed per candidate run before a walk is given up: they cost no
 /// request, but a walk must end.
 const REJECTS_PER_CANDIDATE: usize = 20;
 
 /// The id a shrunk case is reported under: the failing case's, marked.
-pub fn shrunk_id(id: &str) -> String {
+pub(crate) fn shrunk_id(id: &str) -> String {
     format!("{id}-shrunk")
 }
 
@@ -134,14 +77,14 @@ pub fn shrink<R>(
         from: id.to_string(),
         steps: 0,
         tried: 0,
-        stop: Stop::Minimal,
+        stop: ShrinkStop::Minimal,
     };
     if Instant::now() >= deadline {
-        note.stop = Stop::Time;
+        note.stop = ShrinkStop::Time;
         return (None, note);
     }
     let Ok((mut tree, _)) = origin.tree() else {
-        note.stop = Stop::Strategy;
+        note.stop = ShrinkStop::Strategy;
         return (None, note);
     };
     let (mut best, mut rejected) = (None, 0);
@@ -149,18 +92,18 @@ pub fn shrink<R>(
     let new_id = shrunk_id(id);
     while let Ok(true) = more {
         if note.tried >= candidates {
-            note.stop = Stop::Candidates;
+            note.stop = ShrinkStop::Candidates;
             return (best, note);
         }
         if Instant::now() >= deadline {
-            note.stop = Stop::Time;
+            note.stop = ShrinkStop::Time;
             return (best, note);
         }
         // A value the kind's filter rejects is no case at all: step back without a run.
         let Some(draft) = tree.current() else {
             rejected += 1;
             if rejected > REJECTS_PER_CANDIDATE * candidates.max(1) {
-                note.stop = Stop::Strategy;
+                note.stop = ShrinkStop::Strategy;
                 return (best, note);
             }
             more = step(&mut tree, false);
@@ -183,7 +126,7 @@ pub fn shrink<R>(
         };
     }
     if more.is_err() {
-        note.stop = Stop::Strategy;
+        note.stop = ShrinkStop::Strategy;
     }
     (best, note)
 }
@@ -453,31 +396,6 @@ mod tests {
     fn every_finding_first_then_the_rest() {
         let keys = [key("a"), None, key("a"), key("b"), key("b"), key("c")];
         assert_eq!(shrink_order(&keys), [0, 3, 5, 2, 4]);
-    }
-
-    #[test]
-    fn notes_read_as_one_line() {
-        let mut note = ShrinkNote {
-            from: "gen-valid-0-3".into(),
-            steps: 12,
-            tried: 40,
-            stop: Stop::Minimal,
-        };
-        assert_eq!(
-            note.to_string(),
-            "shrunk from gen-valid-0-3 in 12 steps (40 candidates tried, minimal)"
-        );
-        note.steps = 0;
-        note.tried = 1;
-        assert_eq!(
-            note.to_string(),
-            "not shrunk: no simpler case fails the same way (1 candidate tried)"
-        );
-        note.stop = Stop::Time;
-        assert_eq!(
-            note.to_string(),
-            "not shrunk: shrink time ran out (1 candidate tried)"
-        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 mod common;
 
-use addperm::runner::Compare;
+use addperm::outcome::Compare;
 use addperm::target::ReferenceTarget;
 use common::{curated, faulty, Fault};
 

@@ -3,8 +3,8 @@
 //! get weaker. The full-budget table is `cargo bench --bench detection`.
 
 use addperm::measure;
+use addperm::outcome::Compare;
 use addperm::reference::Fault;
-use addperm::runner::Compare;
 
 /// Cases run at most per fault; the benchmark uses 2000.
 const BUDGET: usize = 1000;

@@ -8,7 +8,7 @@
 //! `../shared/seeds` is next to the crate.
 
 use addperm::contract::doc_page::{
-    extract, ExtractedError, ExtractedMember, Finding, Language, Layout, PageCheck, PageError,
+    extract, Deviation, ExtractedError, ExtractedMember, Language, Layout, PageCheck, PageError,
 };
 use addperm::contract::{contract, ErrorKind, Location, Source};
 use proptest::prelude::*;
@@ -369,7 +369,7 @@ const LAYOUTS: [(&str, Render, Layout, Language); 3] = [
     ),
 ];
 
-fn drift(spec: &Spec, render: Render) -> Vec<Finding> {
+fn drift(spec: &Spec, render: Render) -> Vec<Deviation> {
     let page = render(spec);
     let check = PageCheck::run(&page, contract()).unwrap_or_else(|e| panic!("{e}\n{page}"));
     check.drift().cloned().collect()
@@ -387,7 +387,7 @@ fn every_layout_reads_to_the_recorded_doc_values() {
         assert_eq!(page.members, members, "{label}\n{text}");
         assert_eq!(page.errors, errors, "{label}");
         let check = PageCheck::run(&text, contract()).unwrap();
-        assert!(check.matches_doc(), "{label}: {:#?}", check.findings);
+        assert!(check.matches_doc(), "{label}: {:#?}", check.deviations);
         // What remains is known drift, each with the provenance of the enforced value.
         assert!(check.known().all(|f| f.source.is_some()), "{label}");
         assert!(check
@@ -403,7 +403,7 @@ fn an_edited_constraint_is_reported_precisely() {
         let found = drift(&spec, render);
         assert_eq!(
             found,
-            [Finding {
+            [Deviation {
                 subject: "StatementId".into(),
                 aspect: "length-max",
                 page: "128".into(),
@@ -644,7 +644,7 @@ fn a_line_repeated_with_the_same_value_is_harmless() {
     let es = plain(&Spec::seed(), &SPANISH)
         .replace("Obligatorio: sí", "Obligatorio: sí\nObligatorio: sí");
     let check = PageCheck::run(&es, contract()).expect("readable");
-    assert!(check.matches_doc(), "{:#?}", check.findings);
+    assert!(check.matches_doc(), "{:#?}", check.deviations);
 }
 
 fn run_cli(page: &str) -> (Option<i32>, String, String) {

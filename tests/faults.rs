@@ -2,8 +2,9 @@
 //! weaker than the bugs it claims to find.
 
 use addperm::case;
+use addperm::outcome::{Compare, Verdict};
 use addperm::reference::{Config, Fault};
-use addperm::runner::{self, Compare, RunOptions, Verdict};
+use addperm::runner::{self, RunOptions};
 use addperm::target::ReferenceTarget;
 
 fn curated() -> Vec<case::Case> {

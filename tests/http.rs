@@ -3,10 +3,13 @@
 //! its behaviour under racing clients.
 
 use addperm::case::{self, Case, Placeholders};
+use addperm::outcome::{Compare, Verdict};
 use addperm::reference::{AddPermissionRequest, Body, Config, Revisions};
-use addperm::runner::{self, Compare, RunOptions, Verdict};
+use addperm::runner::{self, RunOptions};
 use addperm::serve::Server;
-use addperm::target::{HttpOptions, HttpTarget, Isolation, ReferenceTarget, Signing, Target};
+use addperm::target::{
+    Credentials, HttpOptions, HttpTarget, Isolation, ReferenceTarget, Signing, Target,
+};
 use addperm::wire::Operation;
 use serde_json::json;
 use std::io::{Read, Write};
@@ -90,13 +93,11 @@ fn curated_cases_pass_over_http_as_in_process() {
 fn signed_requests_are_served_like_unsigned_ones() {
     let server = server();
     let mut options = HttpOptions::new(Placeholders::default());
-    options.signing = Signing::SigV4(aws_credential_types::Credentials::new(
-        "AKIDEXAMPLE",
-        "secret",
-        Some("token".into()),
-        None,
-        "test",
-    ));
+    options.signing = Signing::SigV4(Credentials {
+        access_key_id: "AKIDEXAMPLE".into(),
+        secret_access_key: "secret".into(),
+        session_token: Some("token".into()),
+    });
     let signed = HttpTarget::new(&server.url(), options).unwrap();
     let cases: Vec<Case> = curated().into_iter().take(20).collect();
     answers(&signed, &cases, 2);
@@ -244,7 +245,7 @@ fn front_end_answers_4xx_never_5xx_and_keeps_the_connection() {
     assert_eq!(status, 405);
     assert!(head.contains("allow: post, get"), "{head}");
     // Over the limit: the body is read to its end and answered 413, on the same connection.
-    let big = vec![b'x'; addperm::wire::route::MAX_BODY_BYTES + 1];
+    let big = vec![b'x'; addperm::contract::MAX_REQUEST_BODY_BYTES + 1];
     let mut request = format!(
         "POST /2015-03-31/functions/f/policy HTTP/1.1\r\nhost: x\r\ncontent-length: {}\r\n\r\n",
         big.len()

@@ -3,7 +3,8 @@
 //! `target-error`, wrong answers as `mismatch`, and nothing may panic or hang the run.
 
 use addperm::case::{self, Case, Placeholders};
-use addperm::runner::{run_case, Compare, Verdict};
+use addperm::outcome::{Compare, Verdict};
+use addperm::runner::run_case;
 use addperm::target::{HttpOptions, HttpTarget, TargetError};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

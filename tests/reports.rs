@@ -3,8 +3,9 @@
 
 mod common;
 
+use addperm::outcome::{CaseResult, Compare, PairVerdict, Verdict};
 use addperm::report::{self, RunInfo};
-use addperm::runner::{self, compare_pair, CaseResult, Compare, PairVerdict, RunOptions, Verdict};
+use addperm::runner::{self, compare_pair, RunOptions};
 use addperm::target::{Endpoint, ReferenceTarget, Target};
 use common::{curated, faulty, Fault};
 use serde_json::Value;
@@ -151,8 +152,8 @@ fn buckets_group_by_member_constraint_and_outcome() {
         let members: Vec<&CaseResult> = results
             .iter()
             .filter(|r| r.verdict == Verdict::Mismatch)
-            .filter(|r| report::member_of(&r.tags).unwrap_or("-") == b.member)
-            .filter(|r| report::constraint_of(&r.tags).unwrap_or("-") == b.constraint)
+            .filter(|r| addperm::outcome::member_of(&r.tags).unwrap_or("-") == b.member)
+            .filter(|r| addperm::outcome::constraint_of(&r.tags).unwrap_or("-") == b.constraint)
             .collect();
         assert_eq!(members.len(), b.count, "{b:?}");
         assert!(members.iter().any(|r| r.id == b.example));

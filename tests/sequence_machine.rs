@@ -1,12 +1,13 @@
 //! The reference against the sequence model: AddPermission, RemovePermission, GetPolicy,
 //! PublishVersion and CreateAlias sequences, every answer predicted by the model.
 
+use addperm::contract::QualifierKind;
 use addperm::generate::sequence::{
     self, add_body, Model, Revision, Sequences, Step, WRONG_REVISION,
 };
 use addperm::generate::Outcome;
-use addperm::reference::{AddPermissionRequest, Body, Config, Reference, RULE_HEADER};
-use addperm::wire::Operation;
+use addperm::reference::{AddPermissionRequest, Body, Config, Reference};
+use addperm::wire::{execute, Operation, RULE_HEADER};
 use proptest::prelude::*;
 use proptest_state_machine::{prop_state_machine, ReferenceStateMachine, StateMachineTest};
 
@@ -16,13 +17,23 @@ fn name(model: &Model, f: usize) -> String {
     model.functions[f].name.to_string()
 }
 
-/// The RevisionId the step sends, read from the reference as `${CURRENT_REVISION}` would be.
+/// The RevisionId the step sends, read from the reference as the case player reads
+/// `${CURRENT_REVISION}`: the policy's, or where there is none, the version's or alias's.
 fn revision(r: &Reference, name: &str, qualifier: Option<&str>, which: Revision) -> Option<String> {
+    let current = || {
+        if let Ok(p) = r.get_policy(name, qualifier) {
+            return p.revision_id;
+        }
+        match qualifier {
+            Some(q) if QualifierKind::of(q) == QualifierKind::Alias => r.get_alias(name, q),
+            q => r.get_function(name, q),
+        }
+        .map(|f| f.revision_id)
+        .unwrap_or_default()
+    };
     match which {
         Revision::None => None,
-        Revision::Current => Some(addperm::generate::oracle::current_revision(
-            r, name, qualifier,
-        )),
+        Revision::Current => Some(current()),
         Revision::Wrong => Some(WRONG_REVISION.to_string()),
     }
 }
@@ -94,7 +105,7 @@ impl StateMachineTest for ReferenceUnderTest {
                 version: version.clone(),
             },
         };
-        let response = r.execute(&op);
+        let response = execute(&mut r, &op);
         let predicted = model.last.clone().expect("the model predicted the step");
         let rule = response.header(RULE_HEADER).unwrap_or_default().to_string();
         assert_eq!(

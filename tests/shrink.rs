@@ -5,10 +5,12 @@
 
 use addperm::case::Case;
 use addperm::generate;
+use addperm::outcome::failure_key;
+use addperm::outcome::ShrinkStop;
+use addperm::outcome::{CaseResult, Compare, Verdict};
 use addperm::reference::{Config, Fault};
-use addperm::report::failure_key;
-use addperm::runner::{self, CaseResult, Compare, RunOptions, Verdict};
-use addperm::shrink::{Limits, Shrinker, Stop};
+use addperm::runner::{self, RunOptions};
+use addperm::shrink::{Limits, Shrinker};
 use addperm::target::ReferenceTarget;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -88,7 +90,7 @@ fn shrinks_the_same_way(fault: Fault, total: usize, seed: u64) -> Vec<Case> {
             .expect("a failing generated case says how it shrank");
         assert_eq!(note.from, original.id);
         assert!(note.tried <= limits.candidates);
-        assert_ne!(note.stop, Stop::Time, "{note:?}");
+        assert_ne!(note.stop, ShrinkStop::Time, "{note:?}");
         if note.steps == 0 {
             assert_eq!(case, original);
             continue;
@@ -161,11 +163,14 @@ fn out_of_time_leaves_failures_as_generated() {
     let mut noted = 0;
     for (r, original) in shrunk.iter().zip(&results) {
         if let Some(note) = &r.shrunk {
-            assert_eq!((note.steps, note.tried, note.stop), (0, 0, Stop::Time));
+            assert_eq!(
+                (note.steps, note.tried, note.stop),
+                (0, 0, ShrinkStop::Time)
+            );
             noted += 1;
         }
         assert_eq!(
-            &addperm::runner::CaseResult {
+            &addperm::outcome::CaseResult {
                 shrunk: None,
                 ..r.clone()
             },
@@ -188,7 +193,7 @@ fn a_candidate_limit_bounds_each_case() {
     assert!(!notes.is_empty());
     assert!(notes.iter().all(|n| n.tried <= 5), "{notes:?}");
     assert!(
-        notes.iter().any(|n| n.stop == Stop::Candidates),
+        notes.iter().any(|n| n.stop == ShrinkStop::Candidates),
         "{notes:?}"
     );
 }

@@ -5,7 +5,7 @@
 //! conflict in it silently blesses the same bug in an emulator. This target drives sequences of
 //! CreateFunction, PublishVersion, CreateAlias, AddPermission (with `addperm`'s structure-aware
 //! `Arbitrary` requests), RemovePermission and GetPolicy into `fuzz_reference()` through
-//! `Reference::execute` (the bytes `addperm serve` sends), and keeps its own bookkeeping of
+//! `wire::execute` (the bytes `addperm serve` sends), and keeps its own bookkeeping of
 //! which functions, versions, aliases, Sids and policy RevisionIds exist, read from the answers.
 //! From those facts alone it checks:
 //! - AddPermission answers 201 only when the request is allowed: the body is a JSON object with
@@ -36,7 +36,8 @@ use addperm::contract::{
     contract, FunctionRef, Location, MemberType, DEFAULT_ACCOUNT, DEFAULT_PARTITION,
     DEFAULT_REGION, FUNCTION_URL_ACTION, INVOKE_ACTION, POLICY_SIZE_LIMIT,
 };
-use addperm::generate::arbitrary::{fuzz_reference, FUZZ_FUNCTION};
+use addperm::case::fixture::FUNCTION as FUZZ_FUNCTION;
+use addperm::generate::arbitrary::fuzz_reference;
 use addperm::generate::values::SERVICES;
 use addperm::reference::{AddPermissionRequest, Body, Reference};
 use addperm::wire::{Operation, Response};
@@ -727,7 +728,7 @@ impl Run {
     }
 
     fn execute(&mut self, op: Operation) -> Response {
-        self.reference.execute(&op)
+        addperm::wire::execute(&mut self.reference, &op)
     }
 
     /// GetPolicy of `key`. The Sids are read from the document unless it is the very text of

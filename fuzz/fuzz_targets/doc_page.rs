@@ -36,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
     let findings = compare(&page, contract());
     let check = PageCheck::run(&text, contract()).expect("run reads what extract reads");
     assert_eq!(check.page, page);
-    assert_eq!(check.findings, findings);
+    assert_eq!(check.deviations, findings);
     assert_eq!(
         check.drift().count() + check.known().count(),
         findings.len()

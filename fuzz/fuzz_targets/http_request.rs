@@ -7,7 +7,7 @@
 //! - no panic (the server would turn one into a 500, hiding the bug);
 //! - a status the emulator can answer: 200, 201 or 204 for a success, the status of one of the
 //!   contract's error types (`ErrorKind::ALL`), or the front end's own 405 (wrong method) and
-//!   413 (body over `MAX_BODY_BYTES`); never 5xx, which would mean an internal error;
+//!   413 (body over `MAX_REQUEST_BODY_BYTES`); never 5xx, which would mean an internal error;
 //! - the body: empty on a 204, otherwise a JSON object;
 //! - on every non-2xx, a non-blank `x-amzn-ErrorType` that agrees with the status and the body:
 //!   for a contract error type, its status and exactly its body keys (`Type: "User"` and the

@@ -132,7 +132,7 @@ fn build(input: Input) -> Response {
             let name = match name {
                 HeaderName::ContentType => "content-type".to_string(),
                 HeaderName::ErrorType => "x-amzn-errortype".to_string(),
-                HeaderName::Rule => addperm::reference::RULE_HEADER.to_string(),
+                HeaderName::Rule => addperm::wire::RULE_HEADER.to_string(),
                 HeaderName::RequestId => "x-amzn-requestid".to_string(),
                 HeaderName::Other(n) => n,
             };

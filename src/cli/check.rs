@@ -1,12 +1,15 @@
 //! `addperm check`, and the run-and-report path it shares with `addperm replay`.
 
+use super::choices::CompareArg;
+use super::exit;
 use super::print_report;
 use super::progress::Progress;
 use super::target::{parse_duration, target_from_spec, TargetOptions};
 use addperm::case::{self, Case};
 use addperm::generate::{self, Kind};
+use addperm::outcome::Summary;
 use addperm::report::{self, RunInfo};
-use addperm::runner::{self, Baseline, Compare, RunOptions, Shard, Summary};
+use addperm::runner::{self, Baseline, RunOptions, Shard};
 use addperm::shrink::{Limits, Shrinker};
 use anyhow::Context;
 use std::collections::{BTreeMap, HashMap};
@@ -125,8 +128,8 @@ pub struct RunArgs {
     #[arg(long = "id", value_name = "CASE-ID")]
     ids: Vec<String>,
     /// How much of each answer must agree.
-    #[arg(long, value_enum, default_value_t = Compare::Message)]
-    compare: Compare,
+    #[arg(long, value_enum, default_value_t = CompareArg::Message)]
+    compare: CompareArg,
     /// Cases run in parallel.
     #[arg(long, default_value_t = 1)]
     jobs: usize,
@@ -205,7 +208,7 @@ pub fn run_and_report(
             .with_context(|| format!("cannot create the directory {}", dir.display()))?;
     }
     let options = RunOptions {
-        compare: args.compare,
+        compare: args.compare.into(),
         jobs: args.jobs,
     };
     let results = {
@@ -218,15 +221,19 @@ pub fn run_and_report(
     // (what a shrunk case looks like depends on the time left to shrink it).
     let shrunk = shrinker.filter(|s| s.shrinkable(&results) > 0).map(|s| {
         let progress = Progress::new(s.shrinkable(&results), "shrinking");
-        s.check_failures(target.as_ref(), &cases, &results, args.compare, &|r| {
-            progress.case_done(r)
-        })
+        s.check_failures(
+            target.as_ref(),
+            &cases,
+            &results,
+            args.compare.into(),
+            &|r| progress.case_done(r),
+        )
     });
     let (reported_cases, reported) = match &shrunk {
         Some((c, r)) => (c, r),
         None => (&cases, &results),
     };
-    let info = RunInfo::new(target.as_ref(), args.compare);
+    let info = RunInfo::new(target.as_ref(), args.compare.into());
     print_report(&report::text_report(reported, &info.endpoint))?;
     if let Some((path, file)) = json {
         let text = serde_json::to_string_pretty(&report::json_report(reported, &info))?;
@@ -252,22 +259,14 @@ pub fn run_and_report(
             recorded.divergences.len(),
             path.display()
         );
-        return Ok(ExitCode::SUCCESS);
+        return Ok(exit::passed());
     }
     if let Some(baseline) = baseline {
         let judgement = baseline.judge(&results);
         print_report(&report::baseline_block(&judgement))?;
-        return Ok(if judgement.passes(args.strict_baseline) {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        });
+        return Ok(exit::verdict(judgement.passes(args.strict_baseline)));
     }
-    Ok(if Summary::of(&results).failed() == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(exit::verdict(Summary::of(&results).failed() == 0))
 }
 
 fn create(path: &Path) -> anyhow::Result<(PathBuf, File)> {

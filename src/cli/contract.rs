@@ -1,7 +1,8 @@
 //! `addperm contract`.
 
+use super::exit;
 use addperm::contract::contract;
-use addperm::contract::doc_page::{Finding, Language, Layout, PageCheck};
+use addperm::contract::doc_page::{Deviation, Language, Layout, PageCheck};
 use anyhow::Context;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,7 +48,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         outln!("{}", serde_json::to_string_pretty(&c.to_json())?)?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(exit::passed())
 }
 
 /// Unreadable or unrecognisable pages are errors (exit 2); a page that moved is exit 1.
@@ -69,8 +70,8 @@ fn check_doc(path: &std::path::Path) -> anyhow::Result<ExitCode> {
         page.members.len(),
         page.errors.len()
     )?;
-    let drift: Vec<&Finding> = check.drift().collect();
-    let known: Vec<&Finding> = check.known().collect();
+    let drift: Vec<&Deviation> = check.drift().collect();
+    let known: Vec<&Deviation> = check.known().collect();
     outln!(
         "\nWhere the page differs from the contract's recorded doc values ({}):",
         drift.len()
@@ -88,17 +89,17 @@ fn check_doc(path: &std::path::Path) -> anyhow::Result<ExitCode> {
     outln!()?;
     if drift.is_empty() {
         outln!("The page states the contract's recorded doc values.")?;
-        Ok(ExitCode::SUCCESS)
+        Ok(exit::passed())
     } else {
         outln!(
             "The documented contract moved: {} difference(s) from the recorded doc values.",
             drift.len()
         )?;
-        Ok(ExitCode::from(1))
+        Ok(exit::failed())
     }
 }
 
-fn print_finding(f: &Finding, drift: bool) -> std::io::Result<()> {
+fn print_finding(f: &Deviation, drift: bool) -> std::io::Result<()> {
     const INDENT: &str = "                                            ";
     outln!(
         "  {:<30} {:<10} page:         {}",

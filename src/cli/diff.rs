@@ -4,12 +4,15 @@
 //! another.
 
 use super::check::GenerateArgs;
+use super::choices::CompareArg;
+use super::exit;
 use super::print_report;
 use super::progress::Progress;
 use super::target::{target_from_spec, TargetOptions};
 use addperm::case;
+use addperm::outcome::{Compare, PairVerdict};
 use addperm::report::{self, Side};
-use addperm::runner::{self, compare_pair, Compare, PairVerdict, RunOptions};
+use addperm::runner::{self, compare_pair, RunOptions};
 use addperm::target::Target;
 use anyhow::Context;
 use std::path::PathBuf;
@@ -35,8 +38,8 @@ pub struct Args {
     #[arg(long = "tag")]
     tags: Vec<String>,
     /// How much of the two answers must agree.
-    #[arg(long, value_enum, default_value_t = Compare::Message)]
-    compare: Compare,
+    #[arg(long, value_enum, default_value_t = CompareArg::Message)]
+    compare: CompareArg,
     /// Cases run in parallel on each target.
     #[arg(long, default_value_t = 1)]
     jobs: usize,
@@ -63,7 +66,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let a = target_from_spec(&args.a, &args.target_options, args.jobs).context("target A")?;
     let b = target_from_spec(&args.b, &args.target_options, args.jobs).context("target B")?;
     let options = RunOptions {
-        compare: args.compare,
+        compare: Compare::from(args.compare),
         jobs: args.jobs,
     };
     let run_on = |label: &str, target: &dyn Target| {
@@ -75,10 +78,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let pairs: Vec<_> = cases
         .iter()
         .zip(on_a.iter().zip(&on_b))
-        .map(|(case, (x, y))| compare_pair(case, x, y, args.compare))
+        .map(|(case, (x, y))| compare_pair(case, x, y, Compare::from(args.compare)))
         .collect();
     let pairs = match shrinker {
-        Some(s) => s.diff_failures((a.as_ref(), b.as_ref()), &cases, &pairs, args.compare),
+        Some(s) => s.diff_failures(
+            (a.as_ref(), b.as_ref()),
+            &cases,
+            &pairs,
+            Compare::from(args.compare),
+        ),
         None => pairs,
     };
     let (a_label, b_label) = (format!("a: {}", a.name()), format!("b: {}", b.name()));
@@ -89,9 +97,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         side(&a_label, &a_end),
         side(&b_label, &b_end),
     ))?;
-    Ok(if pairs.iter().all(|p| p.verdict == PairVerdict::Same) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(exit::verdict(
+        pairs.iter().all(|p| p.verdict == PairVerdict::Same),
+    ))
 }

@@ -1,5 +1,6 @@
 //! `addperm faults`: the fault catalogue.
 
+use super::exit;
 use addperm::reference::Fault;
 use std::process::ExitCode;
 
@@ -10,5 +11,5 @@ pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
     for f in Fault::ALL {
         outln!("{:<32} {}", f.id(), f.description())?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(exit::passed())
 }

@@ -1,10 +1,11 @@
 //! `addperm fuzz`: robustness fuzzing of an implementation over HTTP. The work is the library's
-//! (`addperm::runner::fuzz`); this is arguments, progress, files and the exit code.
+//! (`addperm::fuzz`); this is arguments, progress, files and the exit code.
 
+use super::exit;
 use super::print_report;
 use super::progress::FuzzProgress;
 use super::target::{parse_duration, target_from_spec, TargetOptions};
-use addperm::runner::fuzz::{fuzz, FuzzOptions, FuzzRun, Stop};
+use addperm::fuzz::{fuzz, EndReason, FuzzOptions, FuzzRun};
 use addperm::target::Endpoint;
 use anyhow::Context;
 use std::path::PathBuf;
@@ -120,15 +121,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         results.cases.display(),
         results.summary.display()
     ))?;
-    let early = matches!(run.stop, Stop::Early(_));
-    if let Stop::Early(why) = &run.stop {
+    let early = matches!(run.stop, EndReason::Early(_));
+    if let EndReason::Early(why) = &run.stop {
         eprintln!("addperm fuzz: stopped early: {why}");
     }
     Ok(match (run.findings.is_empty(), early) {
-        (false, _) => ExitCode::from(1),
+        (false, _) => exit::failed(),
         // Stopped early without a finding: the run did not happen as asked.
-        (true, true) => ExitCode::from(2),
-        (true, false) => ExitCode::SUCCESS,
+        (true, true) => exit::unusable(),
+        (true, false) => exit::passed(),
     })
 }
 

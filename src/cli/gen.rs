@@ -1,5 +1,7 @@
 //! `addperm gen`.
 
+use super::choices::KindArg;
+use super::exit;
 use addperm::case;
 use addperm::generate::{self, coverage, Kind};
 use std::io::Write;
@@ -9,8 +11,8 @@ use std::process::ExitCode;
 pub struct Args {
     /// Which cases: valid, invalid, boundary (the enumerated table), sequence (multi-step
     /// fixtures), or all (the table plus --count generated cases).
-    #[arg(long, value_enum, default_value_t = Kind::All)]
-    kind: Kind,
+    #[arg(long, value_enum, default_value_t = KindArg::All)]
+    kind: KindArg,
     /// How many cases to generate (the boundary table is always complete).
     #[arg(long, default_value_t = 100)]
     count: usize,
@@ -30,13 +32,13 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(
-        !args.interleave || args.kind == Kind::All,
+        !args.interleave || args.kind == KindArg::All,
         "--interleave only applies to --kind all"
     );
     let cases: Vec<case::Case> = if args.interleave {
         addperm::measure::interleaved(args.count, args.seed)?
     } else {
-        generate::generate(args.kind, args.count, args.seed)?
+        generate::generate(args.kind.into(), args.count, args.seed)?
             .into_iter()
             .map(|g| g.case)
             .collect()
@@ -45,7 +47,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let mut out = std::io::stdout().lock();
         out.write_all(case::to_jsonl(&cases).as_bytes())?;
         out.flush()?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(exit::passed());
     }
     let counts = coverage::counts(&cases);
     outln!("{:<24}{:<14}{:>8}", "member", "constraint", "cases")?;
@@ -72,9 +74,5 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for (m, c) in &boundary_missed {
         outln!("the boundary table misses: {m} {}", c.tag())?;
     }
-    Ok(if boundary_missed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(exit::verdict(boundary_missed.is_empty()))
 }

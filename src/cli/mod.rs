@@ -1,6 +1,4 @@
-//! Command definitions (clap derive) and dispatch. Exit codes: 0 everything passed, 1 a case
-//! did not pass (`diff`: two answers differed), 2 the command could not run (bad arguments,
-//! unreadable case file, unwritable report).
+//! Command definitions (clap derive) and dispatch; the exit codes are in [`exit`].
 
 /// `print!` that returns the write's `io::Result` instead of panicking: stdout may be a pipe
 /// whose reader has gone (`addperm gen | head`), which `main` treats as a normal end (a run's
@@ -18,8 +16,10 @@ macro_rules! outln {
 }
 
 mod check;
+mod choices;
 mod contract;
 mod diff;
+pub mod exit;
 mod faults;
 mod fuzz;
 mod gen;

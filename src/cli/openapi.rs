@@ -1,5 +1,6 @@
 //! `addperm openapi`.
 
+use super::exit;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
@@ -10,5 +11,5 @@ pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
         "{}",
         serde_json::to_string_pretty(&addperm::contract::openapi())?
     )?;
-    Ok(ExitCode::SUCCESS)
+    Ok(exit::passed())
 }

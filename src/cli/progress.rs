@@ -1,7 +1,7 @@
 //! A progress bar on standard error while cases run, only when standard error is a terminal:
 //! in CI logs and pipes a bar is noise (or escape codes), and the report lines say it all.
 
-use addperm::runner::{CaseResult, Verdict};
+use addperm::outcome::{CaseResult, Verdict};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -81,7 +81,7 @@ impl FuzzProgress {
         }
     }
 
-    pub fn tick(&mut self, t: &addperm::runner::fuzz::FuzzRun) {
+    pub fn tick(&mut self, t: &addperm::fuzz::FuzzRun) {
         let status = format!(
             "{} findings in {} signatures, {:.0} requests/s",
             t.findings.total(),

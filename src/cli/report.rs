@@ -1,6 +1,7 @@
 //! `addperm report`: merge sharded JSON reports, or turn them into the conformance report.
 
-use addperm::report::{conformance_markdown, merge_reports, ConformanceRun};
+use super::exit;
+use addperm::report::{conformance_markdown, merge_reports, EmulatorRun};
 use anyhow::{bail, Context};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -44,9 +45,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let reports: Vec<Value> = named.into_iter().map(|(_, v)| v).collect();
         serde_json::to_string_pretty(&merge_reports(&reports)?)? + "\n"
     } else {
-        let runs: Vec<ConformanceRun> = named
+        let runs: Vec<EmulatorRun> = named
             .iter()
-            .map(|(name, report)| ConformanceRun { name, report })
+            .map(|(name, report)| EmulatorRun { name, report })
             .collect();
         conformance_markdown(&runs)
     };
@@ -55,5 +56,5 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => out!("{text}")?,
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(exit::passed())
 }

@@ -1,5 +1,7 @@
 //! `addperm serve`: the reference as a Lambda HTTP emulator until SIGINT or SIGTERM.
 
+use super::exit;
+use addperm::case::fixture;
 use addperm::reference::{Config, Fault, Reference, Revisions};
 use anyhow::Context;
 use std::io::Write;
@@ -35,7 +37,7 @@ fn seeded(config: Config, names: &[String]) -> anyhow::Result<Reference> {
         let made = reference
             .create_function(name)
             .and_then(|_| reference.publish_version(name))
-            .and_then(|_| reference.create_alias(name, "live", "1"));
+            .and_then(|_| reference.create_alias(name, fixture::ALIAS, fixture::VERSION));
         if let Err(e) = made {
             anyhow::bail!("cannot create the function {name:?}: {}", e.message);
         }
@@ -85,6 +87,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         let requests = addperm::serve::serve_reference(listener, reference, stopped).await?;
         eprintln!("addperm serve: stopped after {requests} requests");
-        Ok(ExitCode::SUCCESS)
+        Ok(exit::passed())
     })
 }

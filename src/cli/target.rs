@@ -3,9 +3,10 @@
 //! [`target_from_spec`], so each takes the same options and a new kind of target is added in
 //! one place.
 
+use super::choices::IsolationArg;
 use addperm::case::Placeholders;
 use addperm::reference::{Config, Fault};
-use addperm::target::{HttpOptions, HttpTarget, Isolation, ReferenceTarget, Signing, Target};
+use addperm::target::{Credentials, HttpOptions, HttpTarget, ReferenceTarget, Signing, Target};
 use anyhow::bail;
 use std::time::Duration;
 
@@ -73,8 +74,8 @@ pub struct HttpArgs {
     session_token: Option<String>,
     /// How cases are kept apart on the shared target: `rename` gives each case's functions a
     /// unique suffix; `none` uses the names as written (needs --jobs 1).
-    #[arg(long, value_enum, default_value_t = Isolation::Rename)]
-    isolation: Isolation,
+    #[arg(long, value_enum, default_value_t = IsolationArg::Rename)]
+    isolation: IsolationArg,
 }
 
 /// The target `spec` names: `reference` (the in-process reference) or an `http://`/`https://`
@@ -101,7 +102,7 @@ pub fn target_from_spec(
         bail!("--fault changes the in-process reference; for an HTTP target start `addperm serve --fault NAME`");
     }
     let http = &opts.http;
-    if http.isolation == Isolation::None && jobs > 1 {
+    if http.isolation == IsolationArg::None && jobs > 1 {
         bail!("--isolation none shares function names between cases: use it with --jobs 1");
     }
     let placeholders = Placeholders {
@@ -113,18 +114,16 @@ pub fn target_from_spec(
     let mut options = HttpOptions::new(placeholders);
     options.timeout = http.timeout;
     options.max_response_bytes = http.max_response_bytes;
-    options.isolation = http.isolation;
+    options.isolation = http.isolation.into();
     if http.sign {
         let (Some(key), Some(secret)) = (&http.access_key_id, &http.secret_access_key) else {
             bail!("--sign needs credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or --access-key-id and --secret-access-key)");
         };
-        options.signing = Signing::SigV4(aws_credential_types::Credentials::new(
-            key,
-            secret,
-            http.session_token.clone(),
-            None,
-            "addperm",
-        ));
+        options.signing = Signing::SigV4(Credentials {
+            access_key_id: key.clone(),
+            secret_access_key: secret.clone(),
+            session_token: http.session_token.clone(),
+        });
     }
     Ok(Box::new(HttpTarget::new(spec, options)?))
 }

@@ -23,6 +23,17 @@ pub struct FunctionRef {
 impl FunctionRef {
     /// Splits a FunctionName that satisfies the contract's pattern; `None` for one that does not.
     pub fn parse(value: &str) -> Option<FunctionRef> {
+        // Most names are plain: without `:` the pattern leaves only its name group, so a plain
+        // name is read without running the captures (a test holds both paths to the pattern).
+        if !value.contains(':') {
+            return (!value.is_empty() && value.bytes().all(is_name_byte))
+                .then(|| FunctionRef::plain(value, None));
+        }
+        Self::parse_with_pattern(value)
+    }
+
+    /// [`FunctionRef::parse`] through the pattern's captures, for every form.
+    fn parse_with_pattern(value: &str) -> Option<FunctionRef> {
         let member = contract().expect_member("FunctionName");
         let pattern = &member.pattern.as_ref()?.value;
         debug_assert_eq!(pattern.source(), FUNCTION_NAME_PATTERN);
@@ -75,9 +86,53 @@ impl fmt::Display for FunctionRef {
     }
 }
 
+/// A byte of the pattern's name group, `[a-zA-Z0-9-_\.]`.
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')
+}
+
+/// What a qualifier addresses, by its shape alone: AWS looks a numeric qualifier, or one that
+/// contains `$`, up as a version ("Function not found" when there is none) and anything else as
+/// an alias ("Cannot find alias arn"). The alias name pattern excludes both shapes, so the two
+/// never meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QualifierKind {
+    /// `$LATEST`, a version number, or another `$` form.
+    Version,
+    Alias,
+}
+
+impl QualifierKind {
+    pub fn of(qualifier: &str) -> QualifierKind {
+        if qualifier.bytes().all(|b| b.is_ascii_digit()) || qualifier.contains('$') {
+            QualifierKind::Version
+        } else {
+            QualifierKind::Alias
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The plain-name shortcut reads exactly what the pattern reads.
+        #[test]
+        fn plain_names_parse_as_the_pattern_does(name in "[a-zA-Z0-9._ é$/-]{0,12}") {
+            proptest::prop_assert_eq!(FunctionRef::parse(&name), FunctionRef::parse_with_pattern(&name));
+        }
+    }
+
+    #[test]
+    fn qualifiers_are_versions_or_aliases_by_shape() {
+        for q in ["1", "42", "$LATEST", "$LATEST.PUBLISHED", "v$1"] {
+            assert_eq!(QualifierKind::of(q), QualifierKind::Version, "{q}");
+        }
+        for q in ["live", "v1", "1a", "١"] {
+            assert_eq!(QualifierKind::of(q), QualifierKind::Alias, "{q}");
+        }
+    }
 
     #[test]
     fn every_documented_format_parses_and_round_trips() {

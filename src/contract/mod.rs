@@ -1,21 +1,26 @@
 //! The AddPermission contract: every request member with its enforced constraints, what the
 //! seed API reference page documents for it, and where each enforced value comes from.
 //!
-//! This module is the only place a pattern, a length limit or an enum is written. Everything else
-//! (validation in the reference, the generators, the OpenAPI export, the doc-drift check) reads
-//! these tables, so a change of AWS behaviour is a change here and nowhere else.
+//! This module is the only place a pattern, a length limit, an account shape or a size limit is
+//! written, for AddPermission and for the operations that provision its fixtures. Everything
+//! else (validation in the reference, the case player, the generators, the OpenAPI export, the
+//! doc-drift check) reads these tables, so a change of AWS behaviour is a change here and
+//! nowhere else.
 
 pub mod doc_page;
 mod errors;
 mod function_name;
 mod openapi;
 mod pattern;
+pub mod principal;
+mod provisioning;
 mod rules;
 
 pub use errors::ErrorKind;
-pub use function_name::FunctionRef;
+pub use function_name::{FunctionRef, QualifierKind};
 pub use openapi::{example_body as openapi_example_body, openapi};
 pub use pattern::{translate, AwsPattern, TranslateError};
+pub use provisioning::{provisioning, Provisioning};
 pub use rules::Rule;
 
 use serde::Serialize;
@@ -60,7 +65,7 @@ pub enum MemberType {
 /// `String.length()`, i.e. UTF-16 code units. Real AWS wins over the specification, so the
 /// default is [`LengthUnit::Utf16`]. The two only differ for characters outside the Basic
 /// Multilingual Plane, which only `Principal`, `SourceArn` and `RevisionId` can carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum LengthUnit {
     #[default]
@@ -158,16 +163,23 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 pub const DEFAULT_PARTITION: &str = "aws";
 /// The largest resource policy, in bytes of compact JSON, that AddPermission may produce.
 pub const POLICY_SIZE_LIMIT: usize = 20480;
+/// The largest request body, 6 MiB: Lambda's request payload limit, above which AWS answers
+/// `RequestEntityTooLargeException` (413). No AddPermission body AWS would judge comes near it
+/// (the whole policy is capped at [`POLICY_SIZE_LIMIT`]).
+pub const MAX_REQUEST_BODY_BYTES: usize = 6 * 1024 * 1024;
+/// What the seed page says of a FunctionName given as a name only: "If you specify only the
+/// function name, it is limited to 64 characters in length" (AWS does not enforce it on
+/// AddPermission: a 65-character name is simply not found; the `doc-function-name-limits`
+/// fault does).
+pub const DOC_FUNCTION_NAME_ONLY_MAX: usize = 64;
 /// The only Action that may carry a FunctionUrlAuthType.
 pub const FUNCTION_URL_ACTION: &str = "lambda:InvokeFunctionUrl";
 /// The only Action that may carry InvokedViaFunctionUrl.
 pub const INVOKE_ACTION: &str = "lambda:InvokeFunction";
 
 /// The contract as enforced today, compiled once.
-pub static CONTRACT: LazyLock<Contract> = LazyLock::new(Contract::build);
-
-/// The contract (shorthand for `&*CONTRACT`).
 pub fn contract() -> &'static Contract {
+    static CONTRACT: LazyLock<Contract> = LazyLock::new(Contract::build);
     &CONTRACT
 }
 
@@ -386,6 +398,11 @@ impl Contract {
         let members: Vec<Value> = self.members.iter().map(member_json).collect();
         let errors: Vec<Value> = ErrorKind::ALL.iter().map(|e| e.to_json()).collect();
         let rules: Vec<Value> = Rule::ALL.iter().map(|r| r.to_json()).collect();
+        let provisioning: Vec<Value> = provisioning()
+            .members()
+            .iter()
+            .map(|m| member_json(m))
+            .collect();
         json!({
             "operation": "AddPermission",
             "http": {"method": "POST", "uri": "/2015-03-31/functions/{FunctionName}/policy", "success": 201},
@@ -394,6 +411,7 @@ impl Contract {
             "members": members,
             "errors": errors,
             "rules": rules,
+            "provisioning": provisioning,
         })
     }
 }

@@ -6,6 +6,10 @@
 //! at `\n` (Java's also stops at `\r`, U+0085, U+2028 and U+2029). [`AwsPattern`] keeps the pattern
 //! verbatim (it is quoted in ValidationException messages) and compiles a translation with Java's
 //! meaning.
+//!
+//! Rust's `regex` has no look-around. The one look-around the Lambda model uses is a leading
+//! guard, `(?!^[0-9]+$)` in front of the alias name pattern ("not all digits"); a pattern that
+//! starts with `(?!^X$)` is compiled as two whole-value matchers, the rest and the excluded `X`.
 
 use regex::Regex;
 use std::fmt;
@@ -20,6 +24,8 @@ const JAVA_DOT: &str = r"[^\n\r\x{85}\x{2028}\x{2029}]";
 pub struct AwsPattern {
     source: &'static str,
     matcher: Regex,
+    /// The whole values a leading `(?!^X$)` excludes.
+    excluded: Option<Regex>,
 }
 
 /// A Java regex construct that [`translate`] does not know how to carry over faithfully.
@@ -42,12 +48,22 @@ impl AwsPattern {
 
     /// Compiles an arbitrary Java pattern (for example one read from an API reference page).
     pub fn try_new(source: &'static str) -> Result<Self, TranslateError> {
-        let translated = translate(source)?;
-        let matcher = Regex::new(&format!("^(?:{translated})$")).map_err(|e| TranslateError {
-            pattern: source.to_string(),
-            reason: e.to_string(),
-        })?;
-        Ok(Self { source, matcher })
+        let whole = |java: &str| {
+            let translated = translate(java)?;
+            Regex::new(&format!("^(?:{translated})$")).map_err(|e| TranslateError {
+                pattern: source.to_string(),
+                reason: e.to_string(),
+            })
+        };
+        let (excluded, rest) = match leading_guard(source) {
+            Some((excluded, rest)) => (Some(whole(excluded)?), rest),
+            None => (None, source),
+        };
+        Ok(Self {
+            source,
+            matcher: whole(rest)?,
+            excluded,
+        })
     }
 
     /// The pattern exactly as AWS writes it (and quotes it in error messages).
@@ -55,15 +71,45 @@ impl AwsPattern {
         self.source
     }
 
-    /// The anchored Rust regex this pattern compiles to.
+    /// The anchored Rust regex this pattern compiles to (without a leading guard's exclusion,
+    /// which [`AwsPattern::matches`] applies): for reading captures of a value that matches.
     pub fn regex(&self) -> &Regex {
         &self.matcher
     }
 
     /// Java `String.matches` semantics: the whole value must match.
     pub fn matches(&self, value: &str) -> bool {
-        self.matcher.is_match(value)
+        self.matcher.is_match(value) && !self.excluded.as_ref().is_some_and(|x| x.is_match(value))
     }
+}
+
+/// A pattern's leading `(?!^X$)` split off: `(X, rest)`. Inside the guard `^` and `$` anchor at
+/// the value's edges, so under whole-value matching the guard excludes exactly the values `X`
+/// matches whole. `None` when the pattern starts otherwise (then `(?!` anywhere is refused by
+/// [`translate`]).
+fn leading_guard(source: &str) -> Option<(&str, &str)> {
+    let inner = source.strip_prefix("(?!")?;
+    let mut depth = 0usize;
+    let mut escaped = false;
+    let mut in_class = false;
+    for (i, c) in inner.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' => in_class = true,
+            ']' => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class && depth > 0 => depth -= 1,
+            ')' if !in_class => {
+                let guard = &inner[..i];
+                let guard = guard.strip_prefix('^').unwrap_or(guard);
+                let guard = guard.strip_suffix('$').unwrap_or(guard);
+                return Some((guard, &inner[i + 1..]));
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 impl fmt::Debug for AwsPattern {
@@ -311,6 +357,20 @@ mod tests {
         let p = AwsPattern::new("a*?b+?c??(?:d){1,2}?");
         assert!(p.matches("aabbcdd"));
         assert!(AwsPattern::new(r"a+\+[+]").matches("aa++"));
+    }
+
+    #[test]
+    fn a_leading_guard_excludes_what_it_matches() {
+        // The model's alias name: anything of the class, but not all digits.
+        let p = AwsPattern::new("(?!^[0-9]+$)([a-zA-Z0-9-_]+)");
+        assert!(p.matches("live") && p.matches("v1") && p.matches("1a"));
+        assert!(!p.matches("123"), "all digits");
+        assert!(!p.matches("١٢"), "not the class at all");
+        assert!(!p.matches(""));
+        assert_eq!(p.source(), "(?!^[0-9]+$)([a-zA-Z0-9-_]+)");
+        // A look-around anywhere else is still refused.
+        assert!(AwsPattern::try_new("a(?!b)").is_err());
+        assert!(AwsPattern::try_new("(?!a").is_err());
     }
 
     #[test]

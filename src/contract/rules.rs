@@ -48,6 +48,9 @@ pub enum Rule {
     AlreadyExists,
     /// CreateAlias to a version that does not exist.
     AliasTargetNotFound,
+    /// A provisioning operation (CreateFunction, PublishVersion, CreateAlias, ...) whose
+    /// FunctionName carries a qualifier: it addresses a function, not a version or alias.
+    QualifiedProvisioningName,
     /// A read or write of provisioning state that succeeded.
     Ok,
     /// An answer only a deliberately faulty reference gives (`--fault`).
@@ -55,7 +58,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 26] = [
+    pub const ALL: [Rule; 27] = [
         Rule::Created,
         Rule::MalformedBody,
         Rule::WrongJsonType,
@@ -80,6 +83,7 @@ impl Rule {
         Rule::StatementNotFound,
         Rule::AlreadyExists,
         Rule::AliasTargetNotFound,
+        Rule::QualifiedProvisioningName,
         Rule::Ok,
         Rule::InjectedFault,
     ];
@@ -111,9 +115,15 @@ impl Rule {
             Rule::StatementNotFound => "statement-not-found",
             Rule::AlreadyExists => "already-exists",
             Rule::AliasTargetNotFound => "alias-target-not-found",
+            Rule::QualifiedProvisioningName => "qualified-provisioning-name",
             Rule::Ok => "ok",
             Rule::InjectedFault => "injected-fault",
         }
+    }
+
+    /// The rule with id `id` (as [`Rule::id`] writes it).
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.id() == id)
     }
 
     pub fn source(self) -> Source {
@@ -123,7 +133,8 @@ impl Rule {
             | Rule::ForeignFunction
             | Rule::InvokedViaFunctionUrlAction
             | Rule::AlreadyExists
-            | Rule::AliasTargetNotFound => Source::Inferred,
+            | Rule::AliasTargetNotFound
+            | Rule::QualifiedProvisioningName => Source::Inferred,
             Rule::Ok => Source::Doc,
             Rule::InjectedFault => Source::Inferred,
             _ => Source::Recorded,
@@ -156,6 +167,7 @@ impl Rule {
             Rule::StatementNotFound => "RemovePermission: 404 'Statement <sid> is not found in resource policy.' (recorded 2025)",
             Rule::AlreadyExists => "CreateFunction/CreateAlias of an existing name: 409 ResourceConflictException",
             Rule::AliasTargetNotFound => "CreateAlias to an unknown version: 404 ResourceNotFoundException",
+            Rule::QualifiedProvisioningName => "not recorded: the FunctionName pattern of CreateFunction, PublishVersion, UpdateFunctionConfiguration, CreateAlias and GetAlias admits ':qualifier', but they address a function; refused with 400 InvalidParameterValueException (text inferred)",
             Rule::Ok => "the operation succeeded",
             Rule::InjectedFault => "a deliberate bug from the fault catalogue, never active by default",
         }

@@ -8,22 +8,21 @@
 //! dictionary's names refer to.
 
 use super::values::{self, ACTIONS, SERVICES};
+use crate::case::fixture::{self, FUNCTION};
 use crate::contract::{contract, Location, MemberType, INVOKE_ACTION};
 use crate::reference::{AddPermissionRequest, Body, Config, Reference};
 use arbitrary::{Arbitrary, Result, Unstructured};
 use serde_json::{json, Map, Value};
 
-/// The function the fuzzing reference holds (version 1, alias `live` -> 1, one permission).
-pub const FUZZ_FUNCTION: &str = "fuzz-fn";
-
-/// A reference in the state the `Arbitrary` dictionary expects.
+/// A reference in the state the `Arbitrary` dictionary expects: the standard fixture
+/// ([`fixture::FUNCTION`]) with one permission.
 pub fn fuzz_reference() -> Reference {
     let mut r = Reference::new(Config::default());
-    let ready = r.create_function(FUZZ_FUNCTION).is_ok()
-        && r.publish_version(FUZZ_FUNCTION).is_ok()
-        && r.create_alias(FUZZ_FUNCTION, "live", "1").is_ok()
+    let ready = r.create_function(FUNCTION).is_ok()
+        && r.publish_version(FUNCTION).is_ok()
+        && r.create_alias(FUNCTION, fixture::ALIAS, fixture::VERSION).is_ok()
         && r.add_permission(&AddPermissionRequest {
-            function_name: FUZZ_FUNCTION.into(),
+            function_name: FUNCTION.into(),
             qualifier: None,
             body: Body::Json(json!({"StatementId": "existing", "Action": INVOKE_ACTION, "Principal": "s3.amazonaws.com"})),
         })
@@ -37,12 +36,12 @@ fn examples(member: &str) -> Vec<String> {
     let own = |s: &[&str]| s.iter().map(|v| v.to_string()).collect();
     match member {
         "FunctionName" => vec![
-            FUZZ_FUNCTION.into(),
-            format!("{FUZZ_FUNCTION}:1"),
-            format!("{FUZZ_FUNCTION}:live"),
-            format!("123456789012:function:{FUZZ_FUNCTION}"),
-            format!("arn:aws:lambda:us-east-1:123456789012:function:{FUZZ_FUNCTION}"),
-            format!("arn:aws:lambda:us-east-1:123456789012:function:{FUZZ_FUNCTION}:live"),
+            FUNCTION.into(),
+            format!("{FUNCTION}:1"),
+            format!("{FUNCTION}:live"),
+            format!("123456789012:function:{FUNCTION}"),
+            format!("arn:aws:lambda:us-east-1:123456789012:function:{FUNCTION}"),
+            format!("arn:aws:lambda:us-east-1:123456789012:function:{FUNCTION}:live"),
             "other-fn".into(),
         ],
         "Qualifier" => own(&["1", "live", "2", "$LATEST", "missing"]),

@@ -12,11 +12,15 @@ use super::values::{
     self, FOREIGN_ACCOUNT, INVALID_PRINCIPALS, MALFORMED_PRINCIPAL_ARN, MISSING_ALIAS,
 };
 use super::Draft;
-use crate::case::{Given, GivenFunction, GivenPermission, Placeholders, Request};
+use crate::case::{Given, GivenFunction, GivenPermission, Request};
 use crate::contract::{
-    contract, Location, MemberType, Rule, FUNCTION_URL_ACTION, INVOKE_ACTION, POLICY_SIZE_LIMIT,
+    contract, provisioning, Location, MemberType, Rule, FUNCTION_URL_ACTION, INVOKE_ACTION,
+    POLICY_SIZE_LIMIT,
 };
-use crate::reference::{AddPermissionRequest, Body, Config, Reference};
+use crate::player::Player;
+use crate::reference::{AddPermissionRequest, Body};
+use crate::target::{observe, ReferenceTarget};
+use crate::wire::Operation;
 use serde_json::{json, Map, Value};
 
 /// The fixture function every row uses.
@@ -117,13 +121,12 @@ impl Table {
     }
 }
 
-/// Whether the reference's CreateFunction / CreateAlias accepts `name` (so `given` can hold it).
+/// Whether CreateFunction / CreateAlias accepts `name` (so `given` can hold it).
 fn creatable(name: &str, alias: bool) -> bool {
-    let mut r = Reference::new(Config::default());
     if alias {
-        r.create_function(FUNCTION).is_ok() && r.create_alias(FUNCTION, name, "$LATEST").is_ok()
+        provisioning().is_alias_name(name)
     } else {
-        r.create_function(name).is_ok()
+        provisioning().is_function_name(name)
     }
 }
 
@@ -758,21 +761,31 @@ fn stateful_rows(t: &mut Table) {
 /// by one statement. Sizes depend on the ARN lengths, so these rows hold for the default
 /// account, region and partition only (tag `config:default`).
 fn policy_size_rows(t: &mut Table) {
+    // The sizes the reference's answers show: the policy of `given`, and the statement one
+    // more permission adds to it.
     let arn_len = |given: &Given| -> Option<(usize, usize)> {
-        let mut r = Reference::new(Config::default());
-        super::oracle::provision(&mut r, &Placeholders::default(), given).ok()?;
-        let policy = r.get_policy(FUNCTION, None).ok()?.policy.len();
+        let target = ReferenceTarget::default();
+        let mut player = Player::open(&target).ok()?;
+        player.provision(given).ok()?;
+        let policy = player
+            .send(&Operation::GetPolicy {
+                function_name: FUNCTION.into(),
+                qualifier: None,
+            })
+            .ok()?;
+        let policy: Value = serde_json::from_slice(&policy.body).ok()?;
+        let policy = policy.get("Policy")?.as_str()?.len();
         let mut b = base_body();
         b.insert("StatementId".into(), json!("edge"));
         b.insert("EventSourceToken".into(), json!("t"));
-        let added = r
-            .add_permission(&AddPermissionRequest {
+        let added = player
+            .send(&Operation::AddPermission(AddPermissionRequest {
                 function_name: FUNCTION.into(),
                 qualifier: None,
                 body: Body::Json(Value::Object(b)),
-            })
+            }))
             .ok()?;
-        Some((policy, added.statement.len()))
+        Some((policy, observe(&added).statement_raw?.len()))
     };
     let given = |k: usize| {
         let mut g = base_given();

@@ -6,7 +6,7 @@
 //! label is derived independently from the contract, so [`verify`] catches a generator that
 //! builds the wrong case *and* a reference that answers a case wrongly.
 
-use super::oracle::Answer;
+use super::oracle::OracleAnswer;
 use crate::case::{Placeholders, Request};
 use crate::contract::{contract, ErrorKind, Location, MemberType, Rule, Source};
 use serde_json::Value;
@@ -213,7 +213,7 @@ pub const INFERRED: &str = "inferred";
 /// Whether the reference's answer to `request` rests on an inference: the rule it applied or
 /// the error type it chose is inferred, or it is a validation error naming a violated
 /// constraint whose value is inferred (the message quotes it).
-pub fn rests_on_inference(request: &Request, answer: &Answer) -> bool {
+pub fn rests_on_inference(request: &Request, answer: &OracleAnswer) -> bool {
     if answer.status == 0 {
         return false;
     }
@@ -252,7 +252,7 @@ impl fmt::Display for Disagreement {
 /// Checks a case three ways: the request breaks exactly the constraints its label lists (read
 /// from the contract), the reference's answer is the one the label implies, and the message
 /// names the member and the constraint.
-pub fn verify(label: &Label, request: &Request, answer: &Answer) -> Result<(), Disagreement> {
+pub fn verify(label: &Label, request: &Request, answer: &OracleAnswer) -> Result<(), Disagreement> {
     let fail = |why: String| Err(Disagreement(why));
     let broken = contract_violations(request);
     let expected_broken: Vec<Violation> = match &label.outcome {

@@ -8,6 +8,7 @@
 //! Generation is deterministic: proptest's ChaCha RNG seeded from `--seed` and the kind. Each
 //! drawn case keeps its [`Origin`], from which its value tree can be drawn again to shrink it.
 
+#[cfg(feature = "fuzzing")]
 pub mod arbitrary;
 pub mod boundary;
 pub mod coverage;
@@ -19,7 +20,7 @@ pub mod valid;
 pub mod values;
 
 pub use label::{Class, Constraint, Disagreement, Label, Outcome};
-pub use oracle::Answer;
+pub use oracle::OracleAnswer;
 
 use crate::case::{Case, Given, Request};
 use proptest::strategy::{BoxedStrategy, Strategy, ValueTree};
@@ -38,7 +39,7 @@ pub struct Draft {
 pub struct Generated {
     pub case: Case,
     pub label: Label,
-    pub answer: Answer,
+    pub answer: OracleAnswer,
 }
 
 impl Draft {
@@ -79,7 +80,7 @@ pub fn cases<S: Strategy<Value = Draft>>(drafts: S) -> impl Strategy<Value = Gen
 }
 
 /// Which cases to generate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Valid,
     Invalid,

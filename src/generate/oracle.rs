@@ -1,20 +1,24 @@
 //! The expected answer of a generated case, from the reference and nowhere else.
 //!
-//! A case's `given` and `request` are played on a fresh [`Reference`] with the default account,
-//! region and partition, exactly as `addperm check --target reference` would play them, and the
-//! answer becomes the case's `expect`. The parts of the answer that come from the target's own
+//! A case's `given` and `request` are played by the case player on a fresh in-process reference
+//! with the default account, region and partition, exactly as `addperm check --target
+//! reference` plays them, and the answer becomes the case's `expect`. The parts of the answer that come from the target's own
 //! account, region and partition are written back as placeholders, so a generated file checks
 //! any target, not only one living in 123456789012/us-east-1.
 
-use crate::case::{Expect, Given, Placeholders, Request};
-use crate::contract::{ErrorKind, FunctionRef, Rule};
-use crate::reference::{AddPermissionRequest, Body, Config, Reference};
+use crate::case::{Expect, Given, Request};
+use crate::contract::principal::{account_root_arn, is_account_id};
+use crate::contract::{ErrorKind, Rule};
+use crate::player::{PlayError, Player};
+use crate::reference::Config;
+use crate::target::{observe, ReferenceTarget, Reply};
+use crate::wire::Answer;
 use serde_json::Value;
 use std::fmt;
 
 /// What the reference answered, in the terms a case compares.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Answer {
+pub struct OracleAnswer {
     /// 0 when the `given` state could not be set up (a generator bug, never a case).
     pub status: u16,
     pub error: Option<ErrorKind>,
@@ -25,7 +29,7 @@ pub struct Answer {
     pub statement: Option<Value>,
 }
 
-impl fmt::Display for Answer {
+impl fmt::Display for OracleAnswer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.error {
             Some(kind) => write!(
@@ -42,128 +46,64 @@ impl fmt::Display for Answer {
     }
 }
 
-/// Plays `given` then `request` on a fresh reference.
-pub fn run(given: &Given, request: &Request) -> Answer {
-    let vars = Placeholders::default();
-    let mut reference = Reference::new(Config::default());
-    if let Err(why) = provision(&mut reference, &vars, given) {
-        return Answer {
-            status: 0,
-            error: None,
-            message: why,
-            rule: Rule::Ok,
-            statement: None,
-        };
-    }
-    let mut function_name = vars.apply(&request.function_name);
-    let mut qualifier = request.qualifier.as_deref().map(|q| vars.apply(q));
-    let body = match (&request.body, &request.raw_body) {
-        (Some(v), _) => Body::Json(vars.apply_json(v)),
-        (None, raw) => Body::Raw(vars.apply(raw.as_deref().unwrap_or_default()).into_bytes()),
+/// Plays `given` then `request` on a fresh reference, through the case player.
+pub fn run(given: &Given, request: &Request) -> OracleAnswer {
+    let target = ReferenceTarget::default();
+    let played = Player::open(&target)
+        .map_err(PlayError::from)
+        .and_then(|mut player| player.play(given, request));
+    let reply = match played.map(|p| p.answer) {
+        Ok(Ok(reply)) => reply,
+        Ok(Err(e)) => return unplayable(e.to_string()),
+        Err(e) => return unplayable(e.to_string()),
     };
-    let mut body = body;
-    let uses_revision = |s: &str| crate::case::needs_current_revision(s);
-    let body_text = String::from_utf8_lossy(&body.to_bytes()).into_owned();
-    if uses_revision(&body_text)
-        || uses_revision(&function_name)
-        || qualifier.as_deref().is_some_and(uses_revision)
-    {
-        let current = current_revision(&reference, &function_name, qualifier.as_deref());
-        let vars = Placeholders {
-            current_revision: Some(current),
-            ..vars
-        };
-        function_name = vars.apply(&function_name);
-        qualifier = qualifier.map(|q| vars.apply(&q));
-        body = match body {
-            Body::Json(v) => Body::Json(vars.apply_json(&v)),
-            Body::Raw(b) => Body::Raw(vars.apply(&String::from_utf8_lossy(&b)).into_bytes()),
-        };
-    }
-    let request = AddPermissionRequest {
-        function_name,
-        qualifier,
-        body,
-    };
-    match reference.add_permission(&request) {
-        Ok(added) => Answer {
-            status: 201,
-            error: None,
-            message: String::new(),
-            rule: Rule::Created,
-            statement: serde_json::from_str(&added.statement).ok(),
+    match reply {
+        // The in-process reference: its typed answer, which its response is rendered from.
+        Reply::Typed(answer) => OracleAnswer {
+            status: answer.status(),
+            error: answer.error_kind(),
+            rule: answer.rule(),
+            statement: match &answer {
+                Answer::Added { added, .. } => serde_json::from_str(&added.statement).ok(),
+                _ => None,
+            },
+            message: match answer {
+                Answer::Error(e) => e.message,
+                _ => String::new(),
+            },
         },
-        Err(e) => Answer {
-            status: e.status(),
-            error: Some(e.kind),
-            message: e.message,
-            rule: e.rule,
-            statement: None,
-        },
-    }
-}
-
-/// `${CURRENT_REVISION}` as the runner reads it: the policy's RevisionId, or where the
-/// qualifier has no policy yet, its version's, alias's or function's.
-pub fn current_revision(
-    reference: &Reference,
-    function_name: &str,
-    qualifier: Option<&str>,
-) -> String {
-    let Some(fref) = FunctionRef::parse(function_name) else {
-        return String::new();
-    };
-    let qualifier = qualifier.map(str::to_string).or(fref.qualifier);
-    let q = qualifier.as_deref();
-    if let Ok(p) = reference.get_policy(&fref.name, q) {
-        return p.revision_id;
-    }
-    let alias = q.filter(|q| !(q.starts_with('$') || q.bytes().all(|b| b.is_ascii_digit())));
-    match alias {
-        Some(a) => reference.get_alias(&fref.name, a).map(|f| f.revision_id),
-        None => reference.get_function(&fref.name, q).map(|f| f.revision_id),
-    }
-    .unwrap_or_default()
-}
-
-/// Brings a reference into the `given` state, as the runner does through the API.
-pub fn provision(
-    reference: &mut Reference,
-    vars: &Placeholders,
-    given: &Given,
-) -> Result<(), String> {
-    let fail = |what: &str, e: crate::reference::LambdaError| format!("{what}: {e}");
-    for f in &given.functions {
-        reference
-            .create_function(&f.name)
-            .map_err(|e| fail("CreateFunction", e))?;
-        for wanted in &f.versions {
-            let v = reference
-                .publish_version(&f.name)
-                .map_err(|e| fail("PublishVersion", e))?;
-            if v.version != *wanted {
-                return Err(format!(
-                    "PublishVersion gave {} where given lists {wanted}",
-                    v.version
-                ));
+        Reply::Wire(response) => {
+            let o = observe(&response);
+            let rule = o
+                .rule
+                .as_deref()
+                .and_then(Rule::from_id)
+                .unwrap_or(Rule::Ok);
+            let error = o.error_type.as_deref().and_then(ErrorKind::from_name);
+            OracleAnswer {
+                status: o.status,
+                error,
+                message: if error.is_some() {
+                    o.message.unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                rule,
+                statement: if error.is_some() { None } else { o.statement },
             }
         }
-        for (alias, version) in &f.aliases {
-            reference
-                .create_alias(&f.name, alias, version)
-                .map_err(|e| fail("CreateAlias", e))?;
-        }
-        for p in &f.permissions {
-            reference
-                .add_permission(&AddPermissionRequest {
-                    function_name: f.name.clone(),
-                    qualifier: p.qualifier.as_deref().map(|q| vars.apply(q)),
-                    body: Body::Json(vars.apply_json(&p.body)),
-                })
-                .map_err(|e| fail("AddPermission (given)", e))?;
-        }
     }
-    Ok(())
+}
+
+/// The answer for a `given` the reference would not set up (a generator bug, never a case).
+fn unplayable(why: String) -> OracleAnswer {
+    OracleAnswer {
+        status: 0,
+        error: None,
+        message: why,
+        rule: Rule::Ok,
+        statement: None,
+    }
 }
 
 /// The function ARN prefix the reference writes for its own account, region and partition.
@@ -184,7 +124,7 @@ const PORTABLE_REGION_PREFIX: &str = "arn:${PARTITION}:lambda:${REGION}:";
 
 /// The case's `expect` for `answer`: the exact status, error type, message (regex-escaped and
 /// anchored) and statement, with the target's own ARN parts as placeholders.
-pub fn expect(answer: &Answer, request: &Request) -> Expect {
+pub fn expect(answer: &OracleAnswer, request: &Request) -> Expect {
     match answer.error {
         None => Expect {
             status: answer.status,
@@ -243,8 +183,8 @@ fn portable_statement(statement: &Value, request: &Request) -> Value {
     {
         if original.contains("${") {
             *aws = original.to_string();
-        } else if original.len() == 12 && original.bytes().all(|b| b.is_ascii_digit()) {
-            *aws = format!("arn:${{PARTITION}}:iam::{original}:root");
+        } else if is_account_id(original) {
+            *aws = account_root_arn("${PARTITION}", original);
         }
     }
     s

@@ -4,6 +4,7 @@
 //! principals exist, that a function name must be creatable) is the knowledge written here,
 //! and every value built from it is checked against the contract by the callers.
 
+use crate::contract::principal::{ACCOUNT_ID, IAM_NAME_CHAR};
 use crate::contract::{contract, translate, Member};
 use proptest::prelude::*;
 use proptest::string::string_regex;
@@ -115,12 +116,12 @@ impl PrincipalShape {
 }
 
 fn accounts() -> BoxedStrategy<String> {
-    string_regex("[0-9]{12}").expect("valid regex").boxed()
+    string_regex(ACCOUNT_ID).expect("valid regex").boxed()
 }
 
 /// Valid principals of every kind; ARNs carry the target's partition as a placeholder.
 pub fn principals() -> BoxedStrategy<(PrincipalShape, String)> {
-    let iam_name = || string_regex("[a-zA-Z0-9_+=,.@-]{1,20}").expect("valid regex");
+    let iam_name = || string_regex(&format!("{IAM_NAME_CHAR}{{1,20}}")).expect("valid regex");
     let path = string_regex("([a-z0-9-]{1,10}/){0,2}").expect("valid regex");
     prop_oneof![
         3 => proptest::sample::select(&SERVICES[..]).prop_map(|s| (PrincipalShape::Service, s.to_string())),

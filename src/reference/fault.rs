@@ -1,10 +1,9 @@
 //! A catalogue of realistic emulator bugs, each a named faulty variant of the reference.
 //!
 //! They measure the harness: a suite that misses one of these would miss the same bug in a real
-//! emulator. A fault is only ever active when asked for (`Config::fault`, `serve --fault`).
-
-use crate::contract::{contract, Member};
-use serde_json::{Map, Value};
+//! emulator. A fault is only ever active when asked for (`Config::fault`, `serve --fault`); what
+//! each one changes is in [`super::hooks`], at the named points of the reference's order of
+//! checks.
 
 /// One faulty variant of the reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -164,7 +163,7 @@ impl Fault {
                 "url-auth-type-any-action",
                 "FunctionUrlAuthType is accepted with any Action",
             ),
-            Fault::NoPolicyLimit => ("no-policy-limit", "policies may grow past 20480 bytes"),
+            Fault::NoPolicyLimit => ("no-policy-limit", "policies may grow past the policy size limit"),
             Fault::AliasNotFoundAsFunction => (
                 "alias-not-found-as-function",
                 "an unknown alias answers 'Function not found'",
@@ -200,108 +199,6 @@ impl Fault {
     /// The fault called `id`.
     pub fn from_id(id: &str) -> Option<Fault> {
         Fault::ALL.into_iter().find(|f| f.id() == id)
-    }
-
-    /// Whether a validation entry `entry` for `member` with `value` survives this fault.
-    pub(super) fn keeps_violation(self, member: &Member, value: &str, entry: &str) -> bool {
-        let pattern_entry = entry.contains("regular expression pattern");
-        match self {
-            Fault::StatementIdMaxOffByOne => {
-                !(member.name == "StatementId"
-                    && entry.contains("less than or equal to")
-                    && contract().length_unit.count(value) == member.max().unwrap_or(0) + 1)
-            }
-            Fault::UnicodeDigits | Fault::UnicodeSpace | Fault::UnanchoredPatterns
-                if pattern_entry =>
-            {
-                let Some(p) = &member.pattern else {
-                    return true;
-                };
-                let source = p.value.source();
-                let unicode = match self {
-                    Fault::UnicodeDigits if source.contains("\\d") => format!("^(?:{source})$"),
-                    Fault::UnicodeSpace if source.contains("\\s") => format!("^(?:{source})$"),
-                    Fault::UnanchoredPatterns => source.to_string(),
-                    _ => return true,
-                };
-                regex::Regex::new(&unicode).map_or(true, |r| !r.is_match(value))
-            }
-            Fault::EnumNotChecked => !entry.contains("enum value set"),
-            _ => true,
-        }
-    }
-
-    /// Violations the fault adds that the real contract does not have.
-    pub(super) fn extra_violation(self, member: &Member, value: &str) -> Option<String> {
-        let limit = match self {
-            Fault::UnicodeSpace if member.name == "Principal" => {
-                return value.chars().any(|c| c.is_whitespace() && !c.is_ascii()).then(|| {
-                    let p = member.pattern.as_ref().map_or("", |p| p.value.source());
-                    format!("Value '{value}' at 'principal' failed to satisfy constraint: Member must satisfy regular expression pattern: {p}")
-                });
-            }
-            Fault::DocFunctionNameLimits if member.name == "FunctionName" => {
-                if value.starts_with("arn:") {
-                    140
-                } else {
-                    64
-                }
-            }
-            _ => return None,
-        };
-        (value.chars().count() > limit).then(|| {
-            format!("Value '{value}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to {limit}")
-        })
-    }
-}
-
-impl Fault {
-    /// Rewrites a surviving validation entry (the pre-2025 Qualifier pattern).
-    pub(super) fn rewrite_violation(self, entry: String) -> String {
-        const NEW: &str = r"\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+";
-        if self == Fault::OldQualifierPattern && entry.contains("at 'qualifier'") {
-            entry.replace(NEW, "(|[a-zA-Z0-9$_-]+)")
-        } else {
-            entry
-        }
-    }
-
-    /// Re-orders a statement's keys the way a faulty emulator writes them.
-    pub(super) fn reshape_statement(self, statement: Value) -> Value {
-        let Value::Object(mut map) = statement else {
-            return statement;
-        };
-        match self {
-            Fault::StatementKeyOrder => {
-                let order = [
-                    "Sid",
-                    "Effect",
-                    "Action",
-                    "Resource",
-                    "Principal",
-                    "Condition",
-                ];
-                Value::Object(order.iter().filter_map(|k| map.remove_entry(*k)).collect())
-            }
-            Fault::ConditionOrder2022 => {
-                if let Some(Value::Object(eq)) = map
-                    .get_mut("Condition")
-                    .and_then(|c| c.get_mut("StringEquals"))
-                {
-                    let order = [
-                        "lambda:FunctionUrlAuthType",
-                        "aws:PrincipalOrgID",
-                        "AWS:SourceAccount",
-                        "lambda:EventSourceToken",
-                    ];
-                    let reordered: Map<String, Value> =
-                        order.iter().filter_map(|k| eq.remove_entry(*k)).collect();
-                    *eq = reordered;
-                }
-                Value::Object(map)
-            }
-            _ => Value::Object(map),
-        }
     }
 }
 

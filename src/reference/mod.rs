@@ -5,25 +5,25 @@
 //! (unqualified, each version, each alias). Publishing a version does not copy a policy. Each
 //! policy has its own RevisionId, which changes on every add and remove.
 
+mod add;
+mod answer;
 mod fault;
-mod outcome;
-mod principal;
+mod hooks;
 mod request;
+mod resolve;
 mod statement;
 mod validate;
-mod wire;
 
+pub use answer::{Added, LambdaError};
 pub use fault::Fault;
-pub use outcome::{Added, LambdaError};
-pub use principal::{classify as classify_principal, PrincipalKind};
-pub use request::{decode as decode_body, AddPermissionRequest, Body, Members};
-pub use validate::{member_violations, validation_error, Seen};
-pub use wire::{error_response, RULE_HEADER};
+pub use request::{AddPermissionRequest, Body};
+use validate::{member_violations, validation_error, Seen};
 
 use crate::contract::{
-    contract, ErrorKind, FunctionRef, LengthUnit, Rule, DEFAULT_ACCOUNT, DEFAULT_PARTITION,
-    DEFAULT_REGION, FUNCTION_URL_ACTION, INVOKE_ACTION, POLICY_SIZE_LIMIT,
+    contract, provisioning, ErrorKind, FunctionRef, LengthUnit, Member, Rule, DEFAULT_ACCOUNT,
+    DEFAULT_PARTITION, DEFAULT_REGION,
 };
+use hooks::Hooks;
 use std::collections::{BTreeMap, HashMap};
 
 /// How the reference makes RevisionIds.
@@ -108,12 +108,6 @@ pub struct Reference {
     counter: u64,
 }
 
-/// A FunctionName + Qualifier pair resolved to a function and the policy it addresses.
-struct Resolved {
-    name: String,
-    qualifier: Option<String>,
-}
-
 type Outcome<T> = Result<T, LambdaError>;
 
 impl Reference {
@@ -127,6 +121,16 @@ impl Reference {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Where the configured fault (if any) bends this reference.
+    fn hooks(&self) -> Hooks {
+        Hooks(self.config.fault)
+    }
+
+    /// The status AWS gives a created statement (201), as this reference answers it.
+    pub fn created_status(&self) -> u16 {
+        self.hooks().created_status()
     }
 
     fn next_revision(&mut self) -> String {
@@ -161,16 +165,42 @@ impl Reference {
 
     // ---- provisioning ----------------------------------------------------------------------
 
-    /// CreateFunction (only what policies need: the name).
-    pub fn create_function(&mut self, name: &str) -> Outcome<FunctionInfo> {
-        if !is_plain_name(name) {
-            return Err(LambdaError::new(
+    /// The plain function name a provisioning operation's FunctionName means, once it and the
+    /// operation's other members satisfy the provisioning contract: a name, or an ARN of this
+    /// partition, region and account, without qualifier.
+    fn provisioned_name(&self, function_name: &str, others: &[(&Member, &str)]) -> Outcome<String> {
+        let unit = self.config.length_unit;
+        let p = provisioning();
+        let mut entries = member_violations(&p.function_name, Seen::Str(function_name), unit);
+        for (member, value) in others {
+            entries.extend(member_violations(member, Seen::Str(value), unit));
+        }
+        validation_error(entries).map_or(Ok(()), Err)?;
+        let fref = FunctionRef::parse(function_name).ok_or_else(|| {
+            // The provisioning pattern is narrower than the one FunctionRef parses.
+            LambdaError::new(
                 ErrorKind::Validation,
                 Rule::Validation,
-                format!("1 validation error detected: Value '{name}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+"),
+                "1 validation error detected",
+            )
+        })?;
+        if self.is_foreign(&fref) {
+            return Err(self.foreign_function(&fref));
+        }
+        if fref.qualifier.is_some() {
+            return Err(LambdaError::new(
+                ErrorKind::InvalidParameterValue,
+                Rule::QualifiedProvisioningName,
+                format!("The function name must not carry a qualifier: {function_name}"),
             ));
         }
-        if self.functions.contains_key(name) {
+        Ok(fref.name)
+    }
+
+    /// CreateFunction (only what policies need: the name).
+    pub fn create_function(&mut self, function_name: &str) -> Outcome<FunctionInfo> {
+        let name = self.provisioned_name(function_name, &[])?;
+        if self.functions.contains_key(&name) {
             return Err(LambdaError::new(
                 ErrorKind::ResourceConflict,
                 Rule::AlreadyExists,
@@ -179,7 +209,7 @@ impl Reference {
         }
         let revision = self.next_revision();
         self.functions.insert(
-            name.to_string(),
+            name.clone(),
             Function {
                 revision,
                 versions: Vec::new(),
@@ -188,7 +218,7 @@ impl Reference {
                 block_public_policy: false,
             },
         );
-        self.get_function(name, None)
+        self.get_function(&name, None)
     }
 
     fn function_mut(&mut self, name: &str) -> Outcome<&mut Function> {
@@ -204,41 +234,42 @@ impl Reference {
 
     /// PublishVersion: the next version number. The function's own RevisionId changes; no
     /// policy is copied and no policy RevisionId changes (recorded 2025).
-    pub fn publish_version(&mut self, name: &str) -> Outcome<FunctionInfo> {
+    pub fn publish_version(&mut self, function_name: &str) -> Outcome<FunctionInfo> {
+        let name = self.provisioned_name(function_name, &[])?;
         let version_revision = self.next_revision();
         let function_revision = self.next_revision();
-        let f = self.function_mut(name)?;
+        let f = self.function_mut(&name)?;
         let version = (f.versions.len() + 1).to_string();
         f.versions.push((version.clone(), version_revision));
         f.revision = function_revision;
-        self.get_function(name, Some(&version))
+        self.get_function(&name, Some(&version))
     }
 
     /// UpdateFunctionConfiguration: only `$LATEST`'s RevisionId changes (the reference keeps no
     /// configuration). It lets a runner publish several versions of one function on AWS, which
     /// publishes no new version while code and configuration are unchanged.
-    pub fn update_function_configuration(&mut self, name: &str) -> Outcome<FunctionInfo> {
+    pub fn update_function_configuration(&mut self, function_name: &str) -> Outcome<FunctionInfo> {
+        let name = self.provisioned_name(function_name, &[])?;
         let revision = self.next_revision();
-        self.function_mut(name)?.revision = revision;
-        self.get_function(name, None)
+        self.function_mut(&name)?.revision = revision;
+        self.get_function(&name, None)
     }
 
     /// CreateAlias pointing at a published version or `$LATEST`.
     pub fn create_alias(
         &mut self,
-        name: &str,
+        function_name: &str,
         alias: &str,
         version: &str,
     ) -> Outcome<FunctionInfo> {
+        let p = provisioning();
+        let name = self.provisioned_name(
+            function_name,
+            &[(&p.alias_name, alias), (&p.function_version, version)],
+        )?;
+        let name = name.as_str();
         let alias_arn = self.qualified_arn(name, Some(alias));
         let version_arn = self.qualified_arn(name, Some(version));
-        if !is_plain_name(alias) || alias.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(LambdaError::new(
-                ErrorKind::Validation,
-                Rule::Validation,
-                format!("1 validation error detected: Value '{alias}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)"),
-            ));
-        }
         let revision = self.next_revision();
         let f = self.function_mut(name)?;
         if f.aliases.contains_key(alias) {
@@ -257,7 +288,7 @@ impl Reference {
         }
         f.aliases
             .insert(alias.to_string(), (version.to_string(), revision));
-        self.get_alias(name, alias)
+        self.alias_info(name, alias)
     }
 
     /// DeleteFunction: the function with all its versions, aliases and policies.
@@ -305,7 +336,13 @@ impl Reference {
     }
 
     /// GetAlias.
-    pub fn get_alias(&self, name: &str, alias: &str) -> Outcome<FunctionInfo> {
+    pub fn get_alias(&self, function_name: &str, alias: &str) -> Outcome<FunctionInfo> {
+        let name = self.provisioned_name(function_name, &[(&provisioning().alias_name, alias)])?;
+        self.alias_info(&name, alias)
+    }
+
+    /// GetAlias's answer for a plain name, without validation.
+    fn alias_info(&self, name: &str, alias: &str) -> Outcome<FunctionInfo> {
         let arn = self.qualified_arn(name, Some(alias));
         let f = self.functions.get(name).ok_or_else(|| {
             LambdaError::new(
@@ -352,196 +389,6 @@ impl Reference {
             .or_else(|| f.aliases.get(q).map(|(_, r)| r.clone()))
     }
 
-    /// AddPermission, with AWS's order of checks (aws-behaviour.md §3).
-    pub fn add_permission(&mut self, req: &AddPermissionRequest) -> Outcome<Added> {
-        let mut members = match decode_body(&req.body) {
-            Err(e) if self.faulty(Fault::MalformedBody500) => return Err(service_error(e.message)),
-            m => m?,
-        };
-        if self.faulty(Fault::ValidationAfterExistence)
-            && FunctionRef::parse(&req.function_name).is_some()
-        {
-            self.resolve(&req.function_name, req.qualifier.as_deref(), true)?;
-        }
-        if !self.faulty(Fault::NoValidation) {
-            self.validate_add(req, &members)?;
-        }
-        let resolved = self.resolve(&req.function_name, req.qualifier.as_deref(), true)?;
-        let policy_key = if self.faulty(Fault::SharedPolicy) {
-            None
-        } else {
-            resolved.qualifier.clone()
-        };
-        let current = if self.faulty(Fault::RevisionAgainstFunction) {
-            self.get_function(&resolved.name, resolved.qualifier.as_deref())
-                .ok()
-                .map(|f| f.revision_id)
-        } else {
-            self.precondition_revision(&resolved.name, policy_key.as_deref())
-        };
-        let f = &self.functions[&resolved.name];
-        let policy = f.policies.get(&policy_key);
-        let sid = members.statement_id.clone().unwrap_or_default();
-        let precondition = match &members.revision_id {
-            Some(given) if current.as_deref() != Some(given.as_str()) => Err(LambdaError::new(
-                ErrorKind::PreconditionFailed,
-                Rule::RevisionMismatch,
-                "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id",
-            )),
-            _ => Ok(()),
-        };
-        let duplicate = policy.is_some_and(|p| p.statements.iter().any(|(s, _)| *s == sid))
-            && !self.faulty(Fault::NoDuplicateSid);
-        let conflict = if duplicate {
-            Err(LambdaError::new(
-                ErrorKind::ResourceConflict,
-                Rule::DuplicateStatementId,
-                format!("The statement id ({sid}) provided already exists. Please provide a new statement id, or remove the existing statement."),
-            ))
-        } else {
-            Ok(())
-        };
-        if self.faulty(Fault::ConflictBeforePrecondition) {
-            conflict.clone()?;
-        }
-        precondition?;
-        conflict?;
-        // Validation guarantees the required members are present.
-        let action = members.action.clone().unwrap_or_default();
-        let principal = members.principal.clone().unwrap_or_default();
-        let kind = match principal::classify(&principal) {
-            Err(_) if self.faulty(Fault::AnyPrincipal) => PrincipalKind::Service,
-            k => k?,
-        };
-        if members.function_url_auth_type.is_some()
-            && action != FUNCTION_URL_ACTION
-            && !self.faulty(Fault::UrlAuthTypeAnyAction)
-        {
-            return Err(LambdaError::new(
-                ErrorKind::InvalidParameterValue,
-                Rule::FunctionUrlAuthTypeAction,
-                "FunctionUrlAuthType is only supported for lambda:InvokeFunctionUrl action",
-            ));
-        }
-        if members.invoked_via_function_url == Some(true) && action != INVOKE_ACTION {
-            return Err(LambdaError::new(
-                ErrorKind::InvalidParameterValue,
-                Rule::InvokedViaFunctionUrlAction,
-                "InvokedViaFunctionUrl is only supported for lambda:InvokeFunction action",
-            ));
-        }
-        let public = kind == PrincipalKind::Everyone
-            && members.source_arn.is_none()
-            && members.source_account.is_none()
-            && members.principal_org_id.is_none();
-        if public && f.block_public_policy {
-            return Err(LambdaError::new(
-                ErrorKind::PublicPolicy,
-                Rule::PublicPolicyBlocked,
-                "Lambda blocked the creation of this policy because it would grant public access to your function. If this is intentional, change your function's BlockPublicPolicy setting to allow public access and try again.",
-            ));
-        }
-        let alias_unqualified = self.faulty(Fault::AliasResourceUnqualified)
-            && resolved
-                .qualifier
-                .as_deref()
-                .is_some_and(|q| f.aliases.contains_key(q));
-        let resource = if alias_unqualified {
-            self.function_arn(&resolved.name)
-        } else {
-            self.qualified_arn(&resolved.name, resolved.qualifier.as_deref())
-        };
-        let principal_json = match kind {
-            PrincipalKind::Account if self.faulty(Fault::AccountPrincipalVerbatim) => {
-                serde_json::json!({ "AWS": principal })
-            }
-            _ => principal::statement_principal(kind, &principal, &self.config.partition),
-        };
-        if self.faulty(Fault::EventSourceTokenDropped) {
-            members.event_source_token = None;
-        }
-        if self.faulty(Fault::OrgIdLostWithAccount) && members.source_account.is_some() {
-            members.principal_org_id = None;
-        }
-        let mut new = statement::build(&members, principal_json, &resource);
-        if let Some(fault) = self.config.fault {
-            new = fault.reshape_statement(new);
-        }
-        let existing = policy.map(|p| p.statements.as_slice()).unwrap_or_default();
-        let compact = new.to_string();
-        let size = statement::policy(
-            existing
-                .iter()
-                .map(|(_, s)| s.as_str())
-                .chain([compact.as_str()]),
-        )
-        .len();
-        if size > POLICY_SIZE_LIMIT && !self.faulty(Fault::NoPolicyLimit) {
-            return Err(LambdaError::new(
-                ErrorKind::PolicyLengthExceeded,
-                Rule::PolicyTooLarge,
-                format!("The final policy size ({size}) is bigger than the limit ({POLICY_SIZE_LIMIT})."),
-            ));
-        }
-        let revision = self.next_revision();
-        let statement = if self.faulty(Fault::PrettyStatement) {
-            serde_json::to_string_pretty(&new).unwrap_or_else(|_| compact.clone())
-        } else {
-            compact.clone()
-        };
-        let Some(f) = self.functions.get_mut(&resolved.name) else {
-            unreachable!("resolve() returned an existing function")
-        };
-        let policy = f.policies.entry(policy_key).or_insert_with(|| Policy {
-            statements: Vec::new(),
-            revision: String::new(),
-        });
-        policy.statements.push((sid, compact));
-        policy.revision = revision;
-        Ok(Added { statement })
-    }
-
-    fn faulty(&self, fault: Fault) -> bool {
-        self.config.fault == Some(fault)
-    }
-
-    fn validate_add(&self, req: &AddPermissionRequest, m: &Members) -> Outcome<()> {
-        let unit = self.config.length_unit;
-        let mut entries = Vec::new();
-        let mut missing = false;
-        for member in &contract().members {
-            let seen = match member.name {
-                "FunctionName" => Seen::Str(&req.function_name),
-                "Qualifier" => req.qualifier.as_deref().map_or(Seen::Absent, Seen::Str),
-                "InvokedViaFunctionUrl" => m
-                    .invoked_via_function_url
-                    .map_or(Seen::Absent, |_| Seen::Bool),
-                name => m.string(name).map_or(Seen::Absent, Seen::Str),
-            };
-            missing |= member.required && matches!(seen, Seen::Absent);
-            let violations = member_violations(member, seen, unit);
-            match (self.config.fault, seen) {
-                (Some(fault), Seen::Str(value)) => {
-                    entries.extend(
-                        violations
-                            .into_iter()
-                            .filter(|e| fault.keeps_violation(member, value, e))
-                            .map(|e| fault.rewrite_violation(e)),
-                    );
-                    entries.extend(fault.extra_violation(member, value));
-                }
-                _ => entries.extend(violations),
-            }
-        }
-        if missing && self.faulty(Fault::MissingMember500) {
-            return Err(service_error("Internal error: null member".into()));
-        }
-        if self.faulty(Fault::FirstErrorOnly) {
-            entries.truncate(1);
-        }
-        validation_error(entries).map_or(Ok(()), Err)
-    }
-
     /// Validates the members GetPolicy and RemovePermission share with AddPermission.
     fn validate_members(&self, values: &[(&str, Option<&str>)]) -> Outcome<()> {
         let unit = self.config.length_unit;
@@ -558,122 +405,6 @@ impl Reference {
         validation_error(entries).map_or(Ok(()), Err)
     }
 
-    /// Resolves FunctionName + Qualifier to an existing function and qualifier, with the
-    /// recorded order: derived-qualifier mismatch, `$LATEST` (AddPermission only), foreign ARN,
-    /// function existence, version/alias existence.
-    fn resolve(
-        &self,
-        function_name: &str,
-        query: Option<&str>,
-        for_add: bool,
-    ) -> Outcome<Resolved> {
-        let Some(fref) = FunctionRef::parse(function_name) else {
-            // Validation ran first, so this is unreachable in practice; answer as AWS would.
-            let member = contract().expect_member("FunctionName");
-            let entries =
-                member_violations(member, Seen::Str(function_name), self.config.length_unit);
-            return Err(validation_error(entries).unwrap_or_else(|| {
-                LambdaError::new(
-                    ErrorKind::Validation,
-                    Rule::Validation,
-                    "1 validation error detected",
-                )
-            }));
-        };
-        let qualifier = match (fref.qualifier.as_deref(), query) {
-            (Some(derived), Some(q)) if derived != q && !self.faulty(Fault::QualifierMismatchIgnored) => {
-                return Err(LambdaError::new(
-                    ErrorKind::InvalidParameterValue,
-                    Rule::QualifierMismatch,
-                    "The derived qualifier from the function name does not match the specified qualifier.",
-                ))
-            }
-            (derived, q) => q.or(derived).map(str::to_string),
-        };
-        let qualifier = match qualifier.as_deref() {
-            Some("$LATEST") if for_add && self.faulty(Fault::LatestNotFound) => {
-                return Err(LambdaError::new(
-                    ErrorKind::ResourceNotFound,
-                    Rule::VersionNotFound,
-                    format!(
-                        "Function not found: {}:$LATEST",
-                        self.function_arn(&fref.name)
-                    ),
-                ))
-            }
-            Some("$LATEST") if for_add && self.faulty(Fault::LatestAccepted) => qualifier,
-            Some("$LATEST") if for_add => {
-                return Err(LambdaError::new(
-                    ErrorKind::InvalidParameterValue,
-                    Rule::LatestUnsupported,
-                    "We currently do not support adding policies for $LATEST.",
-                ))
-            }
-            Some("$LATEST") => None,
-            _ => qualifier,
-        };
-        let c = &self.config;
-        let foreign = [
-            (&fref.partition, &c.partition),
-            (&fref.region, &c.region),
-            (&fref.account, &c.account),
-        ]
-        .iter()
-        .any(|(given, ours)| given.as_ref().is_some_and(|g| g != *ours));
-        if foreign && !self.faulty(Fault::ForeignArnResolved) {
-            // The ARN as written, parts it leaves out filled in from this account and region.
-            let pick = |given: &Option<String>, ours: &String| {
-                given.clone().unwrap_or_else(|| ours.clone())
-            };
-            return Err(LambdaError::new(
-                ErrorKind::ResourceNotFound,
-                Rule::ForeignFunction,
-                format!(
-                    "Function not found: arn:{}:lambda:{}:{}:function:{}",
-                    pick(&fref.partition, &c.partition),
-                    pick(&fref.region, &c.region),
-                    pick(&fref.account, &c.account),
-                    fref.name
-                ),
-            ));
-        }
-        let name = fref.name;
-        let Some(f) = self.functions.get(&name) else {
-            return Err(LambdaError::new(
-                ErrorKind::ResourceNotFound,
-                Rule::FunctionNotFound,
-                format!("Function not found: {}", self.function_arn(&name)),
-            ));
-        };
-        if let Some(q) = qualifier.as_deref() {
-            let arn = self.qualified_arn(&name, Some(q));
-            let version_shaped = q.bytes().all(|b| b.is_ascii_digit()) || q.contains('$');
-            if q == "$LATEST" {
-                // Only reachable with Fault::LatestAccepted.
-            } else if version_shaped {
-                if !f.versions.iter().any(|(v, _)| v == q) {
-                    return Err(LambdaError::new(
-                        ErrorKind::ResourceNotFound,
-                        Rule::VersionNotFound,
-                        format!("Function not found: {arn}"),
-                    ));
-                }
-            } else if !f.aliases.contains_key(q) {
-                let message = if self.faulty(Fault::AliasNotFoundAsFunction) {
-                    format!("Function not found: {arn}")
-                } else {
-                    format!("Cannot find alias arn: {arn}")
-                };
-                return Err(LambdaError::new(
-                    ErrorKind::ResourceNotFound,
-                    Rule::AliasNotFound,
-                    message,
-                ));
-            }
-        }
-        Ok(Resolved { name, qualifier })
-    }
-
     /// GetPolicy.
     pub fn get_policy(&self, function_name: &str, qualifier: Option<&str>) -> Outcome<PolicyView> {
         self.validate_members(&[
@@ -687,13 +418,15 @@ impl Reference {
                 "The resource you requested does not exist.",
             )
         };
-        let resolved = self.resolve(function_name, qualifier, false).map_err(|e| {
-            if e.kind == ErrorKind::ResourceNotFound {
-                no_policy()
-            } else {
-                e
-            }
-        })?;
+        let resolved = self
+            .resolve(function_name, qualifier, resolve::Purpose::Read)
+            .map_err(|e| {
+                if e.kind == ErrorKind::ResourceNotFound {
+                    no_policy()
+                } else {
+                    e
+                }
+            })?;
         let p = self.functions[&resolved.name]
             .policies
             .get(&resolved.qualifier)
@@ -717,20 +450,22 @@ impl Reference {
             ("StatementId", Some(statement_id)),
             ("Qualifier", qualifier),
         ])?;
-        let resolved = self.resolve(function_name, qualifier, false).map_err(|e| {
-            if e.rule == Rule::FunctionNotFound {
-                let name = FunctionRef::parse(function_name)
-                    .map(|f| f.name)
-                    .unwrap_or_default();
-                LambdaError::new(
-                    ErrorKind::ResourceNotFound,
-                    Rule::RemoveFunctionNotFound,
-                    format!("No policy found for: {}", self.function_arn(&name)),
-                )
-            } else {
-                e
-            }
-        })?;
+        let resolved = self
+            .resolve(function_name, qualifier, resolve::Purpose::Read)
+            .map_err(|e| {
+                if e.rule == Rule::FunctionNotFound {
+                    let name = FunctionRef::parse(function_name)
+                        .map(|f| f.name)
+                        .unwrap_or_default();
+                    LambdaError::new(
+                        ErrorKind::ResourceNotFound,
+                        Rule::RemoveFunctionNotFound,
+                        format!("No policy found for: {}", self.function_arn(&name)),
+                    )
+                } else {
+                    e
+                }
+            })?;
         let revision = self.next_revision();
         let f = self
             .functions
@@ -764,18 +499,6 @@ impl Reference {
         }
         Ok(())
     }
-}
-
-fn service_error(detail: String) -> LambdaError {
-    LambdaError::new(ErrorKind::Service, Rule::InjectedFault, detail)
-}
-
-/// CreateFunction's and CreateAlias's name rule: letters, digits, `-` and `_`, 1 to 64.
-fn is_plain_name(name: &str) -> bool {
-    (1..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]

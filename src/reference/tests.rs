@@ -1,6 +1,7 @@
 //! One test per behaviour rule, each with the recorded text where one exists.
 
 use super::*;
+use crate::contract::POLICY_SIZE_LIMIT;
 use serde_json::{json, Value};
 
 const ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:fn";
@@ -547,7 +548,8 @@ fn other_partitions_and_regions_shape_every_arn() {
 /// alone (what `cargo mutants` runs per mutant) holds the reference to recorded behaviour.
 #[test]
 fn the_curated_cases_pass_exactly() {
-    use crate::runner::{run_case, Compare, Verdict};
+    use crate::outcome::{Compare, Verdict};
+    use crate::runner::run_case;
     let files = [
         (
             "aws-behaviour.jsonl",

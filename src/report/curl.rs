@@ -5,8 +5,8 @@
 //! (which single quotes cannot carry on one line, and NUL which no argument can carry) is piped
 //! in through `printf` instead, whose octal escapes are POSIX.
 
+use crate::outcome::SentRequest;
 use crate::reference::{AddPermissionRequest, Body};
-use crate::runner::SentRequest;
 use crate::target::{CurlAuth, Endpoint};
 use crate::wire::Operation;
 

@@ -8,7 +8,7 @@
 //! overwrites the files of the cases that fail again and leaves the others.
 
 use crate::case::{self, Case, CaseFileError};
-use crate::runner::{CaseResult, Verdict};
+use crate::outcome::{CaseResult, Verdict};
 use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};

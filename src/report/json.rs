@@ -5,7 +5,7 @@
 use super::buckets::buckets;
 use super::curl::curl_command;
 use super::RunInfo;
-use crate::runner::{CaseResult, Summary};
+use crate::outcome::{CaseResult, Summary};
 use crate::target::Observed;
 use serde_json::{json, Value};
 

@@ -2,10 +2,10 @@
 //! case. A mismatch is a `failure` (the implementation answered wrongly); a setup failure or a
 //! target error is an `error` (the case could not be judged).
 
-use super::buckets::member_of;
 use super::text::{case_block, clip};
 use super::RunInfo;
-use crate::runner::{CaseResult, Verdict};
+use crate::outcome::member_of;
+use crate::outcome::{CaseResult, Verdict};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 /// The report as XML text.

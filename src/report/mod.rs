@@ -11,21 +11,17 @@ mod junit;
 mod merge;
 mod text;
 
-pub use buckets::{
-    buckets, buckets_block, constraint_of, failure_key, member_of, pair_buckets, pair_failure_key,
-    Bucket, FailureKey, CONSTRAINT_TAGS,
-};
-pub use conformance::{conformance_markdown, Run as ConformanceRun};
-pub use curl::{curl_command, quote, PLACEHOLDER_BASE_URL};
+pub use buckets::{buckets, Bucket};
+pub use conformance::{conformance_markdown, EmulatorRun};
+pub use curl::curl_command;
+use curl::PLACEHOLDER_BASE_URL;
 pub use failures::{read_cases, save_failures};
 pub use json::json_report;
 pub use junit::junit_report;
 pub use merge::{merge_reports, MergeError};
-pub use text::{
-    baseline_block, case_block, pair_block, pair_report, summary_block, text_report, Side,
-};
+pub use text::{baseline_block, pair_report, text_report, Side};
 
-use crate::runner::Compare;
+use crate::outcome::Compare;
 use crate::target::{Endpoint, Signing, Target};
 use std::time::SystemTime;
 

@@ -4,7 +4,7 @@
 
 use super::buckets::{buckets, buckets_block, pair_buckets};
 use super::curl::curl_command;
-use crate::runner::{CaseResult, Difference, PairResult, PairVerdict, Summary, Verdict};
+use crate::outcome::{CaseResult, Difference, PairResult, PairVerdict, Summary, Verdict};
 use crate::target::Endpoint;
 use serde_json::Value;
 use std::fmt::Write;
@@ -343,7 +343,7 @@ pub fn baseline_block(j: &crate::runner::Judgement) -> String {
 mod tests {
     use super::*;
     use crate::case::Expect;
-    use crate::runner::SentRequest;
+    use crate::outcome::SentRequest;
     use crate::target::Observed;
     use serde_json::json;
 

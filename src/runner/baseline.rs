@@ -5,10 +5,23 @@
 //! same case fails the same way: same verdict, same differing fields, same status and error type.
 //! Messages are kept for people but not compared, since emulators put request ids in them.
 
-use super::{CaseResult, Verdict};
+use crate::outcome::{CaseResult, Verdict};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
+
+/// A baseline file that cannot be read or written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BaselineError {
+    #[error("cannot read baseline {path}: {reason}")]
+    Read { path: String, reason: String },
+    #[error("{path} is not a valid baseline: {reason}")]
+    Invalid { path: String, reason: String },
+    #[error("{path}: baseline version {version} is not supported (expected {BASELINE_VERSION})")]
+    Version { path: String, version: u32 },
+    #[error("cannot write baseline {path}: {reason}")]
+    Write { path: String, reason: String },
+}
 
 /// The file format version written in every baseline.
 pub const BASELINE_VERSION: u32 = 1;
@@ -128,27 +141,33 @@ impl Baseline {
         j
     }
 
-    pub fn read(path: &Path) -> anyhow::Result<Baseline> {
-        use anyhow::Context;
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read baseline {}", path.display()))?;
-        let b: Baseline = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not a valid baseline", path.display()))?;
-        anyhow::ensure!(
-            b.version == BASELINE_VERSION,
-            "{}: baseline version {} is not supported (expected {BASELINE_VERSION})",
-            path.display(),
-            b.version
-        );
+    pub fn read(path: &Path) -> Result<Baseline, BaselineError> {
+        let failed = |reason: String| BaselineError::Read {
+            path: path.display().to_string(),
+            reason,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
+        let b: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError::Invalid {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        if b.version != BASELINE_VERSION {
+            return Err(BaselineError::Version {
+                path: path.display().to_string(),
+                version: b.version,
+            });
+        }
         Ok(b)
     }
 
-    pub fn write(&self, path: &Path) -> anyhow::Result<()> {
-        use anyhow::Context;
-        let mut text = serde_json::to_string_pretty(self)?;
+    pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
+        let failed = |reason: String| BaselineError::Write {
+            path: path.display().to_string(),
+            reason,
+        };
+        let mut text = serde_json::to_string_pretty(self).map_err(|e| failed(e.to_string()))?;
         text.push('\n');
-        std::fs::write(path, text)
-            .with_context(|| format!("cannot write baseline {}", path.display()))
+        std::fs::write(path, text).map_err(|e| failed(e.to_string()))
     }
 }
 
@@ -156,7 +175,7 @@ impl Baseline {
 mod tests {
     use super::*;
     use crate::case::Expect;
-    use crate::runner::Difference;
+    use crate::outcome::Difference;
     use crate::target::Observed;
 
     fn result(id: &str, status: u16, fields: &[&'static str]) -> CaseResult {

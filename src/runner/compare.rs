@@ -1,33 +1,8 @@
 //! Comparing what a target answered with what a case expects.
 
 use crate::case::Expect;
+use crate::outcome::{Compare, Difference};
 use crate::target::Observed;
-use serde::Serialize;
-
-/// How much of an answer must agree.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, clap::ValueEnum, Serialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Compare {
-    /// The HTTP status only.
-    Status,
-    /// Status and error type.
-    Type,
-    /// Status, error type, message (`message_like`) and statement as JSON values.
-    #[default]
-    Message,
-    /// As `message`, plus the raw statement bytes (key order, compact JSON) and content type.
-    Exact,
-}
-
-/// One field that differs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Difference {
-    pub field: &'static str,
-    pub expected: String,
-    pub actual: String,
-}
 
 fn show(v: Option<&str>) -> String {
     v.map_or_else(|| "-".to_string(), str::to_string)

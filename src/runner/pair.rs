@@ -1,42 +1,14 @@
 //! One case on two targets (`addperm diff`): the two answers compared with each other instead of
 //! with the case's expectation, which makes any implementation an oracle for another.
 
-use super::{CaseResult, Compare, Difference};
 use crate::case::Case;
-use crate::shrink::ShrinkNote;
+use crate::outcome::{CaseResult, Compare, Difference, PairResult, PairVerdict};
 use crate::target::Observed;
-
-/// How a case went on two targets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PairVerdict {
-    /// Both answered, and the answers agree at the chosen strictness.
-    Same,
-    /// The answers disagree, or only one target answered at all.
-    Differ,
-    /// Neither target answered (setup failed or the target broke on both sides), so there is
-    /// nothing to compare; counted apart so a broken case is not taken for agreement.
-    NotCompared,
-}
-
-/// A case's result on target A and on target B.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PairResult {
-    pub id: String,
-    pub tags: Vec<String>,
-    pub verdict: PairVerdict,
-    /// `expected` is A's side, `actual` B's.
-    pub differences: Vec<Difference>,
-    /// The case's result on A, its answer read with the case's function names.
-    pub a: CaseResult,
-    pub b: CaseResult,
-    /// For a generated case whose answers differ: how it was shrunk.
-    pub shrunk: Option<ShrinkNote>,
-}
 
 /// Every difference between answer `a` and answer `b` at strictness `mode`, field by field as
 /// [`super::compare`] judges an expectation: status, then error type, then message and statement
 /// (as JSON values), then statement bytes and content type.
-pub fn compare_answers(a: &Observed, b: &Observed, mode: Compare) -> Vec<Difference> {
+fn compare_answers(a: &Observed, b: &Observed, mode: Compare) -> Vec<Difference> {
     fn show<T: ToString>(v: Option<T>) -> String {
         v.map_or_else(|| "-".to_string(), |v| v.to_string())
     }
@@ -137,7 +109,7 @@ pub fn compare_pair(case: &Case, a: &CaseResult, b: &CaseResult, mode: Compare) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runner::{SentRequest, Verdict};
+    use crate::outcome::{SentRequest, Verdict};
 
     fn case(function_name: &str) -> Case {
         let line = format!(

@@ -2,8 +2,9 @@
 //! the [`Response`] into hyper's type.
 
 use crate::contract::ErrorKind;
+use crate::contract::MAX_REQUEST_BODY_BYTES;
 use crate::reference::Reference;
-use crate::wire::route::{handle, too_large, MAX_BODY_BYTES};
+use crate::wire::route::{handle, too_large};
 use crate::wire::Response;
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
@@ -20,7 +21,7 @@ const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// A request body that did not arrive whole.
 enum BodyError {
-    /// Over [`MAX_BODY_BYTES`]; `drained` when all of it was read (the connection can be kept).
+    /// Over [`MAX_REQUEST_BODY_BYTES`]; `drained` when all of it was read (the connection can be kept).
     TooLarge { drained: bool },
     /// The client broke off.
     Broken,
@@ -62,7 +63,7 @@ pub(super) async fn respond(
     Ok(to_hyper(response))
 }
 
-/// Reads the body up to [`MAX_BODY_BYTES`]; past that, drains up to [`DRAIN_LIMIT`].
+/// Reads the body up to [`MAX_REQUEST_BODY_BYTES`]; past that, drains up to [`DRAIN_LIMIT`].
 async fn read_body(mut body: Incoming, declared: Option<u64>) -> Result<Vec<u8>, BodyError> {
     if declared.is_some_and(|n| n > DRAIN_LIMIT) {
         return Err(BodyError::TooLarge { drained: false });
@@ -78,11 +79,11 @@ async fn read_body(mut body: Incoming, declared: Option<u64>) -> Result<Vec<u8>,
         if seen > DRAIN_LIMIT {
             return Err(BodyError::TooLarge { drained: false });
         }
-        if seen <= MAX_BODY_BYTES as u64 {
+        if seen <= MAX_REQUEST_BODY_BYTES as u64 {
             bytes.extend_from_slice(&data);
         }
     }
-    if seen > MAX_BODY_BYTES as u64 {
+    if seen > MAX_REQUEST_BODY_BYTES as u64 {
         return Err(BodyError::TooLarge { drained: true });
     }
     Ok(bytes)

@@ -9,10 +9,10 @@ mod sign;
 pub use http::{BadUrl, HttpOptions, HttpTarget, Isolation};
 pub use observe::{observe, Observed};
 pub use reference::ReferenceTarget;
-pub use sign::Signing;
+pub use sign::{Credentials, Signing};
 
 use crate::case::Placeholders;
-use crate::wire::{Operation, Response};
+use crate::wire::{Answer, Operation, Response};
 
 /// Why a target gave no usable HTTP answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -77,6 +77,12 @@ pub enum CurlAuth {
 /// One case's view of a target.
 pub trait Session {
     fn send(&mut self, op: &Operation) -> Result<Response, TargetError>;
+    /// `op`'s answer as the case player reads it. The default sends `op`; an in-process
+    /// session may answer with the typed [`Answer`] its response would be rendered from, so
+    /// provisioning reads a version or a RevisionId without building JSON to parse it again.
+    fn call(&mut self, op: &Operation) -> Result<Reply, TargetError> {
+        self.send(op).map(Reply::Wire)
+    }
     /// The name a case's function `original` has on the target (targets that share state
     /// between cases give each case its own names).
     fn function_name(&self, original: &str) -> String {
@@ -84,4 +90,58 @@ pub trait Session {
     }
     /// Removes what the session created, where the target allows it. Best effort.
     fn finish(&mut self) {}
+}
+
+/// An answer as the case player reads it: the response bytes of any target, or the typed answer
+/// of the in-process reference (whose response is rendered from it, so both read the same).
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Wire(Response),
+    Typed(Answer),
+}
+
+impl Reply {
+    pub fn status(&self) -> u16 {
+        match self {
+            Reply::Wire(r) => r.status,
+            Reply::Typed(a) => a.status(),
+        }
+    }
+
+    /// A string member of the JSON body, at the top level or inside `container`.
+    fn member(&self, container: Option<&str>, key: &str) -> Option<String> {
+        let Reply::Wire(r) = self else { return None };
+        let v: serde_json::Value = serde_json::from_slice(&r.body).ok()?;
+        let v = match container {
+            Some(c) => v.get(c)?,
+            None => &v,
+        };
+        v.get(key)?.as_str().map(str::to_string)
+    }
+
+    /// The published version a PublishVersion answer names.
+    pub fn version(&self) -> Option<String> {
+        match self {
+            Reply::Typed(Answer::Function { info, .. }) => Some(info.version.clone()),
+            Reply::Typed(_) => None,
+            Reply::Wire(_) => self.member(None, "Version"),
+        }
+    }
+
+    /// The RevisionId the answer carries; `container` is where a response nests it
+    /// (`Configuration` for GetFunction).
+    pub fn revision_id(&self, container: Option<&str>) -> Option<String> {
+        match self {
+            Reply::Typed(a) => a.revision_id().map(str::to_string),
+            Reply::Wire(_) => self.member(container, "RevisionId"),
+        }
+    }
+
+    /// The response bytes (rendered, for a typed answer).
+    pub fn into_response(self) -> Response {
+        match self {
+            Reply::Wire(r) => r,
+            Reply::Typed(a) => a.into_response(),
+        }
+    }
 }

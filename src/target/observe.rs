@@ -36,9 +36,7 @@ pub fn observe(resp: &Response) -> Observed {
     let mut o = Observed {
         status: resp.status,
         content_type: resp.header("content-type").map(str::to_string),
-        rule: resp
-            .header(crate::reference::RULE_HEADER)
-            .map(str::to_string),
+        rule: resp.header(crate::wire::RULE_HEADER).map(str::to_string),
         body_excerpt: text.chars().take(EXCERPT).collect(),
         ..Observed::default()
     };

@@ -1,9 +1,10 @@
 //! The reference as a target: a fresh in-process model for every case.
 
+use super::Reply;
 use super::{Session, Target, TargetError};
 use crate::case::Placeholders;
 use crate::reference::{Config, Reference};
-use crate::wire::{Operation, Response};
+use crate::wire::{answer, execute, Operation, Response};
 
 /// The in-process reference.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +39,10 @@ impl Target for ReferenceTarget {
 
 impl Session for Reference {
     fn send(&mut self, op: &Operation) -> Result<Response, TargetError> {
-        Ok(self.execute(op))
+        Ok(execute(self, op))
+    }
+
+    fn call(&mut self, op: &Operation) -> Result<Reply, TargetError> {
+        Ok(Reply::Typed(answer(self, op)))
     }
 }

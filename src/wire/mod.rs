@@ -5,7 +5,10 @@
 //! with the same [`Response`] bytes `addperm serve` sends, so a case is judged by one code path
 //! whether the implementation is in-process or remote.
 
+mod execute;
 pub mod route;
+
+pub use execute::{answer, error_response, execute, Answer, RULE_HEADER};
 
 use crate::reference::AddPermissionRequest;
 

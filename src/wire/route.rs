@@ -10,28 +10,23 @@
 //! written, bytes that are not UTF-8 become U+FFFD) and leaves judging the values to the
 //! reference, so a malformed name reaches the same validation it would in AWS.
 
-use super::{Operation, Response, API_PREFIX};
-use crate::contract::{ErrorKind, Rule};
-use crate::reference::{error_response, AddPermissionRequest, Body, LambdaError, Reference};
+use super::{error_response, execute, Operation, Response, API_PREFIX};
+use crate::contract::{ErrorKind, Rule, MAX_REQUEST_BODY_BYTES};
+use crate::reference::{AddPermissionRequest, Body, LambdaError, Reference};
 use serde_json::{Map, Value};
-
-/// The largest request body accepted: 6 MiB (6,291,456 bytes), Lambda's own request payload
-/// limit, whose `RequestEntityTooLargeException` AWS answers above it. No AddPermission body
-/// AWS would judge comes near it (the whole policy is capped at 20 KiB), the emulator keeps no
-/// function code, and the cap bounds the memory a concurrent fuzzer can make it hold.
-pub const MAX_BODY_BYTES: usize = 6 * 1024 * 1024;
 
 /// Answers one HTTP request with the reference's state: routes it, then executes it.
 pub fn handle(reference: &mut Reference, method: &str, target: &str, body: &[u8]) -> Response {
     match route(method, target, body) {
-        Ok(op) => reference.execute(&op),
+        Ok(op) => execute(reference, &op),
         Err(response) => response,
     }
 }
 
 /// The operation an HTTP request asks for, or the error response when it asks for none.
 pub fn route(method: &str, target: &str, body: &[u8]) -> Result<Operation, Response> {
-    if body.len() > MAX_BODY_BYTES {
+    // Lambda's own limit; it also bounds the memory a concurrent fuzzer can make `serve` hold.
+    if body.len() > MAX_REQUEST_BODY_BYTES {
         return Err(too_large());
     }
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
@@ -242,12 +237,12 @@ fn method_not_allowed(method: &str, path: &str, allowed: &[&str]) -> Response {
     r
 }
 
-/// The answer to a body over [`MAX_BODY_BYTES`], with Lambda's error type and message.
+/// The answer to a body over [`MAX_REQUEST_BODY_BYTES`], with Lambda's error type and message.
 pub fn too_large() -> Response {
     front_end_error(
         413,
         "RequestEntityTooLargeException",
-        format!("Request must be smaller than {MAX_BODY_BYTES} bytes"),
+        format!("Request must be smaller than {MAX_REQUEST_BODY_BYTES} bytes"),
     )
 }
 

@@ -8,7 +8,7 @@ use crate::contract::{Contract, ErrorKind, Location, Member, Source};
 /// One place where the page differs from the recorded doc values, from the enforced values, or
 /// from both.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
+pub struct Deviation {
     /// A member or error name, as the page or the contract writes it.
     pub subject: String,
     /// `member`, `location`, `required`, `length-min`, `length-max`, `pattern`, `enum`, `error`
@@ -40,13 +40,13 @@ struct Aspect<'a, T> {
 impl<T> Aspect<'_, T> {
     fn push(
         self,
-        out: &mut Vec<Finding>,
+        out: &mut Vec<Deviation>,
         same: impl Fn(&T, &T) -> bool,
         show: impl Fn(&T) -> String,
     ) {
         let drift = self.doc.as_ref().is_some_and(|d| !same(&self.page, d));
         if drift || !same(&self.page, &self.enforced) {
-            out.push(Finding {
+            out.push(Deviation {
                 subject: self.subject.to_string(),
                 aspect: self.name,
                 page: show(&self.page),
@@ -120,12 +120,12 @@ fn summarise(p: &ExtractedMember) -> String {
 
 /// Every difference between `page` and `contract`, members in contract order (then members the
 /// contract does not know), errors in contract order (then errors it does not know).
-pub fn compare(page: &ExtractedPage, contract: &Contract) -> Vec<Finding> {
+pub fn compare(page: &ExtractedPage, contract: &Contract) -> Vec<Deviation> {
     let mut out = Vec::new();
     for m in &contract.members {
         match page.member(m.name) {
             Some(p) => compare_member(&mut out, p, m),
-            None => out.push(Finding {
+            None => out.push(Deviation {
                 subject: m.name.to_string(),
                 aspect: "member",
                 page: "absent".into(),
@@ -139,7 +139,7 @@ pub fn compare(page: &ExtractedPage, contract: &Contract) -> Vec<Finding> {
     }
     for p in &page.members {
         if contract.member(&p.name).is_none() {
-            out.push(Finding {
+            out.push(Deviation {
                 subject: p.name.clone(),
                 aspect: "member",
                 page: summarise(p),
@@ -156,10 +156,10 @@ pub fn compare(page: &ExtractedPage, contract: &Contract) -> Vec<Finding> {
     out
 }
 
-fn compare_member(out: &mut Vec<Finding>, p: &ExtractedMember, m: &Member) {
+fn compare_member(out: &mut Vec<Deviation>, p: &ExtractedMember, m: &Member) {
     let doc = m.doc.as_ref();
     if doc.is_none() {
-        out.push(Finding {
+        out.push(Deviation {
             subject: m.name.to_string(),
             aspect: "member",
             page: summarise(p),
@@ -244,7 +244,7 @@ fn compare_member(out: &mut Vec<Finding>, p: &ExtractedMember, m: &Member) {
     .push(out, same_values, show_values);
 }
 
-fn compare_errors(out: &mut Vec<Finding>, page: &ExtractedPage) {
+fn compare_errors(out: &mut Vec<Deviation>, page: &ExtractedPage) {
     let show_status = |s: Option<u16>| s.map_or("no status".to_string(), |s| s.to_string());
     for e in ErrorKind::ALL {
         let listed = page.error(e.name());
@@ -253,7 +253,7 @@ fn compare_errors(out: &mut Vec<Finding>, page: &ExtractedPage) {
         } else {
             "absent".into()
         };
-        let finding = |aspect, page: String, drift| Finding {
+        let finding = |aspect, page: String, drift| Deviation {
             subject: e.name().to_string(),
             aspect,
             page,
@@ -274,7 +274,7 @@ fn compare_errors(out: &mut Vec<Finding>, page: &ExtractedPage) {
     }
     for p in &page.errors {
         if ErrorKind::from_name(&p.name).is_none() {
-            out.push(Finding {
+            out.push(Deviation {
                 subject: p.name.clone(),
                 aspect: "error",
                 page: show_status(p.status),

@@ -9,7 +9,7 @@
 mod compare;
 mod extract;
 
-pub use compare::{compare, Finding};
+pub use compare::{compare, Deviation};
 pub use extract::{
     extract, ExtractedError, ExtractedMember, ExtractedPage, Language, Layout, PageError,
 };
@@ -20,25 +20,25 @@ use super::Contract;
 #[derive(Debug, Clone)]
 pub struct PageCheck {
     pub page: ExtractedPage,
-    pub findings: Vec<Finding>,
+    pub deviations: Vec<Deviation>,
 }
 
 impl PageCheck {
     /// Reads `text` and compares it with `contract`.
     pub fn run(text: &str, contract: &Contract) -> Result<PageCheck, PageError> {
         let page = extract(text)?;
-        let findings = compare(&page, contract);
-        Ok(PageCheck { page, findings })
+        let deviations = compare(&page, contract);
+        Ok(PageCheck { page, deviations })
     }
 
     /// Where the page moved away from the contract's recorded doc values.
-    pub fn drift(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.drift)
+    pub fn drift(&self) -> impl Iterator<Item = &Deviation> {
+        self.deviations.iter().filter(|f| f.drift)
     }
 
     /// Where the page, like the recorded doc values, differs from what is enforced.
-    pub fn known(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| !f.drift)
+    pub fn known(&self) -> impl Iterator<Item = &Deviation> {
+        self.deviations.iter().filter(|f| !f.drift)
     }
 
     /// Whether the page states exactly the contract's recorded doc values.

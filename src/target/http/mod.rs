@@ -13,12 +13,13 @@ mod resolve;
 use super::sign::Signing;
 use super::{Endpoint, Session, Target, TargetError};
 use crate::case::Placeholders;
+use crate::contract::provisioning;
 use crate::wire::{Operation, Response};
 use std::io;
 use std::time::{Duration, SystemTime};
 
 /// How cases are kept apart on a target that is shared between them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Isolation {
     /// Each session ends every function name in `-<8 hex>` of its own (keeping the name's
     /// length where it has 10 characters or more), so cases can run in parallel and
@@ -290,15 +291,11 @@ impl Session for HttpSession<'_> {
 /// enough (10 characters or more) the suffix replaces its end, so the name keeps its length:
 /// policy sizes and ARN lengths, which cases compute exactly (`size-exact`), stay as written.
 /// A shorter name gets the suffix appended. The suffix depends on the session and on the whole
-/// original name, so two names sharing a prefix stay apart. A name that is no valid function
-/// name is left alone: the target rejects it without creating anything, and renaming could
+/// original name, so two names sharing a prefix stay apart. A name CreateFunction does not
+/// accept is left alone: the target rejects it without creating anything, and renaming could
 /// change whether it is valid.
 fn rename(original: &str, nonce: u64) -> String {
-    let valid = (1..=64).contains(&original.len())
-        && original
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !valid {
+    if !provisioning().is_function_name(original) {
         return original.to_string();
     }
     // FNV-1a over the nonce and the name: stable within the session, spread across sessions.
@@ -331,7 +328,8 @@ mod tests {
         let long = "x".repeat(64);
         assert_eq!(rename(&long, 1).len(), 64);
         assert_ne!(rename(&long, 1), rename(&format!("{}y", "x".repeat(63)), 1));
-        for invalid in ["", "a:b", "bad name", &"x".repeat(65), "é"] {
+        let too_long = "x".repeat(provisioning().function_name.max().unwrap() + 1);
+        for invalid in ["", "a:b", "bad name", &too_long, "é"] {
             assert_eq!(rename(invalid, 1), invalid);
         }
     }

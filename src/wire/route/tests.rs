@@ -202,14 +202,14 @@ fn wrong_methods_are_405_with_allow() {
 
 #[test]
 fn oversized_bodies_are_413() {
-    let big = vec![b' '; MAX_BODY_BYTES + 1];
+    let big = vec![b' '; MAX_REQUEST_BODY_BYTES + 1];
     let r = err("POST", "/2015-03-31/functions/f/policy", &big);
     assert_eq!(r.status, 413);
     assert_eq!(
         r.header("x-amzn-errortype"),
         Some("RequestEntityTooLargeException")
     );
-    let fits = vec![b' '; MAX_BODY_BYTES];
+    let fits = vec![b' '; MAX_REQUEST_BODY_BYTES];
     assert!(route("POST", "/2015-03-31/functions/f/policy", &fits).is_ok());
 }
 

@@ -11,9 +11,11 @@
 //! that would otherwise succeed. All randomness comes from one ChaCha [`TestRng`] seeded by
 //! `--seed`: a seed names a run's whole sequence of requests.
 
-use super::json_text::{char_boundary, members_text, object_text, replaced};
+use super::json_text::{char_boundary, json_type, members_text, object_text, replaced};
 use super::odd::{encoding, function_name, many_members, odd_value, ODD_QUALIFIERS};
-use crate::case::{Given, GivenFunction, Request};
+use super::pick::{pick, pick_member};
+use crate::case::fixture::{ALIAS, FUNCTION as FIXTURE, VERSION};
+use crate::case::Request;
 use crate::contract::{contract, Location, INVOKE_ACTION};
 use crate::generate::valid::{self, Form, Placement, Shape, Target};
 use crate::generate::values::PrincipalShape;
@@ -22,24 +24,6 @@ use proptest::strategy::{BoxedStrategy, Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-
-/// The fixture function every fuzz request addresses (the runner renames it per session).
-pub const FIXTURE: &str = "fuzz-fn";
-/// The fixture's published version and its alias, so qualified requests can succeed too.
-pub(super) const VERSION: &str = "1";
-pub(super) const ALIAS: &str = "live";
-
-/// The state every fuzz case starts from: the fixture with version 1 and alias `live`.
-pub fn fixture_given() -> Given {
-    Given {
-        functions: vec![GivenFunction {
-            name: FIXTURE.into(),
-            versions: vec![VERSION.into()],
-            aliases: BTreeMap::from([(ALIAS.into(), VERSION.into())]),
-            permissions: Vec::new(),
-        }],
-    }
-}
 
 /// A kind of mutation; part of a finding's signature, so each names one way of breaking a
 /// request.
@@ -245,10 +229,6 @@ fn on_fixture(mut shape: Shape) -> Shape {
     shape
 }
 
-pub(super) fn pick<'a, T>(rng: &mut TestRng, items: &'a [T]) -> &'a T {
-    &items[rng.random_range(0..items.len())]
-}
-
 /// `base` (a valid request with a JSON object body) bent by a mutation of `family`.
 pub fn mutate(family: Family, base: Request, rng: &mut TestRng) -> Mutant {
     let members = match &base.body {
@@ -431,26 +411,6 @@ pub fn mutate(family: Family, base: Request, rng: &mut TestRng) -> Mutant {
     }
 }
 
-/// A member of the body to mutate (the first one when the body has none).
-pub(super) fn pick_member(rng: &mut TestRng, members: &Map<String, Value>) -> String {
-    let keys: Vec<&String> = members.keys().collect();
-    if keys.is_empty() {
-        return "StatementId".into();
-    }
-    (*pick(rng, &keys)).clone()
-}
-
-pub(super) fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// At most 40 characters of `s`, for notes.
 fn excerpt(s: &str) -> String {
     let short: String = s.chars().take(40).collect();
@@ -470,7 +430,7 @@ mod tests {
         Case {
             id: format!("m{n}"),
             tags: vec![m.family.name().into()],
-            given: fixture_given(),
+            given: crate::case::fixture::given(),
             request: m.request.clone(),
             expect: Expect {
                 status: 400,

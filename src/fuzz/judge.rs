@@ -18,7 +18,7 @@ use serde_json::Value;
 
 /// The kind of a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
+pub enum Symptom {
     /// A 5xx answer.
     ServerError,
     /// No complete answer within the time-out.
@@ -35,16 +35,16 @@ pub enum Kind {
     BadStatement,
 }
 
-impl Kind {
+impl Symptom {
     pub fn name(self) -> &'static str {
         match self {
-            Kind::ServerError => "server-error",
-            Kind::Timeout => "timeout",
-            Kind::Reset => "reset",
-            Kind::Unparseable => "unparseable",
-            Kind::Oversized => "oversized",
-            Kind::Refused => "refused",
-            Kind::BadStatement => "bad-statement",
+            Symptom::ServerError => "server-error",
+            Symptom::Timeout => "timeout",
+            Symptom::Reset => "reset",
+            Symptom::Unparseable => "unparseable",
+            Symptom::Oversized => "oversized",
+            Symptom::Refused => "refused",
+            Symptom::BadStatement => "bad-statement",
         }
     }
 }
@@ -52,7 +52,7 @@ impl Kind {
 /// Why an answer is a finding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flag {
-    pub kind: Kind,
+    pub symptom: Symptom,
     /// The HTTP status, when there was an answer.
     pub status: Option<u16>,
     /// For people: what exactly is wrong.
@@ -76,8 +76,8 @@ pub fn judge(
         Err(e) => return Some(transport(e)),
     };
     let body = first_bytes(&o.body_excerpt, 200);
-    let flag = |kind, detail: String, what: String| Flag {
-        kind,
+    let flag = |symptom, detail: String, what: String| Flag {
+        symptom,
         status: Some(o.status),
         detail,
         what,
@@ -89,7 +89,7 @@ pub fn judge(
             .clone()
             .unwrap_or_else(|| first_line(&o.body_excerpt));
         return Some(flag(
-            Kind::ServerError,
+            Symptom::ServerError,
             format!("answered {}", o.status),
             normalise(&what),
         ));
@@ -98,20 +98,20 @@ pub fn judge(
         return None;
     }
     statement_problem(asked, o, reference)
-        .map(|(field, detail)| flag(Kind::BadStatement, detail, field.to_string()))
+        .map(|(field, detail)| flag(Symptom::BadStatement, detail, field.to_string()))
 }
 
 /// A transport failure as a finding.
 fn transport(e: &TargetError) -> Flag {
-    let kind = match e {
-        TargetError::Connect(_) => Kind::Refused,
-        TargetError::Timeout(_) => Kind::Timeout,
-        TargetError::Reset(_) => Kind::Reset,
-        TargetError::TooLarge(_) => Kind::Oversized,
-        TargetError::Protocol(_) => Kind::Unparseable,
+    let symptom = match e {
+        TargetError::Connect(_) => Symptom::Refused,
+        TargetError::Timeout(_) => Symptom::Timeout,
+        TargetError::Reset(_) => Symptom::Reset,
+        TargetError::TooLarge(_) => Symptom::Oversized,
+        TargetError::Protocol(_) => Symptom::Unparseable,
     };
     Flag {
-        kind,
+        symptom,
         status: None,
         detail: e.to_string(),
         what: String::new(),
@@ -339,7 +339,7 @@ mod tests {
         let mut o = answer(500, None);
         o.body_excerpt = "<!doctype html>\n<title>500 Internal Server Error</title>".into();
         let f = judge(&asked(), Ok(&o), None).unwrap();
-        assert_eq!((f.kind, f.status), (Kind::ServerError, Some(500)));
+        assert_eq!((f.symptom, f.status), (Symptom::ServerError, Some(500)));
         assert_eq!(f.what, "N Internal Server Error");
         o.status = 503;
         o.error_type = Some("ServiceException".into());
@@ -348,13 +348,16 @@ mod tests {
             "ServiceException"
         );
         for (e, kind) in [
-            (TargetError::Timeout(100), Kind::Timeout),
-            (TargetError::Reset("eof".into()), Kind::Reset),
-            (TargetError::Protocol("garbage".into()), Kind::Unparseable),
-            (TargetError::TooLarge(10), Kind::Oversized),
-            (TargetError::Connect("refused".into()), Kind::Refused),
+            (TargetError::Timeout(100), Symptom::Timeout),
+            (TargetError::Reset("eof".into()), Symptom::Reset),
+            (
+                TargetError::Protocol("garbage".into()),
+                Symptom::Unparseable,
+            ),
+            (TargetError::TooLarge(10), Symptom::Oversized),
+            (TargetError::Connect("refused".into()), Symptom::Refused),
         ] {
-            assert_eq!(judge(&asked(), Err(&e), None).unwrap().kind, kind);
+            assert_eq!(judge(&asked(), Err(&e), None).unwrap().symptom, kind);
         }
     }
 
@@ -390,9 +393,10 @@ mod tests {
         let broken = |field: &str, value: Value| {
             let mut s = reference();
             s[field] = value;
-            judge(&asked(), Ok(&answer(201, Some(s))), Some(&reference())).map(|f| (f.kind, f.what))
+            judge(&asked(), Ok(&answer(201, Some(s))), Some(&reference()))
+                .map(|f| (f.symptom, f.what))
         };
-        let bad = |what: &str| Some((Kind::BadStatement, what.to_string()));
+        let bad = |what: &str| Some((Symptom::BadStatement, what.to_string()));
         assert_eq!(broken("Sid", json!("other")), bad("Sid"));
         assert_eq!(broken("Effect", json!("Deny")), bad("Effect"));
         assert_eq!(broken("Action", json!("lambda:*")), bad("Action"));

@@ -2,8 +2,9 @@
 //! encodings and member sets that break parsers and routers. Each builder returns a note for
 //! people and a request of the public case format.
 
-use super::json_text::{escape_all, object_text, replaced};
-use super::mutate::{json_type, pick, pick_member, ALIAS, FIXTURE, VERSION};
+use super::json_text::{escape_all, json_type, object_text, replaced};
+use super::pick::{pick, pick_member};
+use crate::case::fixture::{ALIAS, FUNCTION as FIXTURE, VERSION};
 use crate::case::Request;
 use crate::contract::FUNCTION_URL_ACTION;
 use crate::generate::values::FOREIGN_ACCOUNT;

@@ -19,16 +19,19 @@ mod judge;
 mod mutate;
 mod odd;
 
-pub use findings::{Entry, Finding, Findings};
-pub use judge::{judge, Flag, Kind};
-pub use mutate::{fixture_given, mutate, Family, Mutant, Mutator, FIXTURE};
+mod pick;
 
-use super::{prepare, provision, Failure, SentRequest};
-use crate::case::{Case, Given, Placeholders, Request};
+pub use findings::{Entry, Finding, Findings};
+pub use judge::{judge, Flag, Symptom};
+pub use mutate::{mutate, Family, Mutant, Mutator};
+
+use crate::case::{fixture, Case, Given, Request};
 use crate::contract::POLICY_SIZE_LIMIT;
 use crate::generate::oracle;
+use crate::outcome::SentRequest;
+use crate::player::{PlayError, Player};
 use crate::report::{curl_command, endpoint};
-use crate::target::{observe, Observed, Session, Target, TargetError};
+use crate::target::{observe, Observed, Target, TargetError};
 use crate::wire::Operation;
 use serde_json::Value;
 use std::fmt;
@@ -44,7 +47,7 @@ pub struct FuzzOptions {
 
 /// Why a run ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stop {
+pub enum EndReason {
     /// Not yet: what a run in progress (or a summary written before an interruption) says.
     Running,
     Duration,
@@ -53,13 +56,13 @@ pub enum Stop {
     Early(String),
 }
 
-impl fmt::Display for Stop {
+impl fmt::Display for EndReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Stop::Running => f.write_str("not yet (a run in progress, or an interrupted one)"),
-            Stop::Duration => f.write_str("the duration was reached"),
-            Stop::MaxRequests => f.write_str("the request limit was reached"),
-            Stop::Early(why) => write!(f, "EARLY: {why}"),
+            EndReason::Running => f.write_str("not yet (a run in progress, or an interrupted one)"),
+            EndReason::Duration => f.write_str("the duration was reached"),
+            EndReason::MaxRequests => f.write_str("the request limit was reached"),
+            EndReason::Early(why) => write!(f, "EARLY: {why}"),
         }
     }
 }
@@ -84,7 +87,7 @@ pub struct FuzzRun {
     /// How often the fixture was re-created because its policies filled up.
     pub rotations: usize,
     pub elapsed: Duration,
-    pub stop: Stop,
+    pub stop: EndReason,
     pub findings: Findings,
 }
 
@@ -116,10 +119,10 @@ pub fn fuzz(
     options: &FuzzOptions,
     progress: &mut dyn FnMut(&FuzzRun),
 ) -> Result<FuzzRun, FuzzError> {
-    let given = fixture_given();
+    let given = fixture::given();
     let mut fixture = Fixture::open(target, &given).map_err(|f| match f {
-        Failure::Target(e) => FuzzError::Unreachable(e),
-        Failure::Setup(d) => FuzzError::Setup(d),
+        PlayError::Target(e) => FuzzError::Unreachable(e),
+        PlayError::Setup(d) => FuzzError::Setup(d),
     })?;
     let endpoint = endpoint(target);
     let mut mutator = Mutator::new(options.seed);
@@ -130,18 +133,18 @@ pub fn fuzz(
         accepted: 0,
         rotations: 0,
         elapsed: Duration::ZERO,
-        stop: Stop::Running,
+        stop: EndReason::Running,
         findings: Findings::default(),
     };
     let start = Instant::now();
     let mut previous: Option<SentRequest> = None;
     loop {
         if run.requests >= options.max_requests {
-            run.stop = Stop::MaxRequests;
+            run.stop = EndReason::MaxRequests;
             break;
         }
         if start.elapsed() >= options.duration {
-            run.stop = Stop::Duration;
+            run.stop = EndReason::Duration;
             break;
         }
         let mutant = mutator.next_mutant();
@@ -149,10 +152,9 @@ pub fn fuzz(
         let (sent, answer) = match fixture.send(&mutant.request) {
             Ok(sent) => sent,
             Err(failure) => {
-                run.stop = Stop::Early(format!(
+                run.stop = EndReason::Early(format!(
                     "request #{} could not be prepared: {}",
-                    run.requests,
-                    failure_text(failure)
+                    run.requests, failure
                 ));
                 break;
             }
@@ -163,13 +165,13 @@ pub fn fuzz(
             .statement
             .as_ref()
             .filter(|_| (200..300).contains(&reference.status))
-            .map(|s| fixture.vars.apply_json(s));
+            .map(|s| fixture.player.vars().apply_json(s));
         if let Some(flag) = judge(&mutant.request, answer.as_ref(), statement.as_ref()) {
-            let what = format!("{} {}", flag.kind.name(), mutant.family.name());
+            let what = format!("{} {}", flag.symptom.name(), mutant.family.name());
             // A refused connection means the target died before this request: the one before
             // is the suspect.
-            let suspect = match (flag.kind, &previous) {
-                (Kind::Refused, Some(p)) => format!(
+            let suspect = match (flag.symptom, &previous) {
+                (Symptom::Refused, Some(p)) => format!(
                     "; it was already down, so the request before it is the suspect: {}",
                     curl_command(p, &endpoint)
                 ),
@@ -193,7 +195,7 @@ pub fn fuzz(
             // A finding that took the target down ends the run: every later request would
             // only repeat it.
             if let Err(e) = fixture.alive() {
-                run.stop = Stop::Early(format!(
+                run.stop = EndReason::Early(format!(
                     "the target stopped answering after request #{} (finding: {what}): {e}{suspect}",
                     run.requests
                 ));
@@ -209,10 +211,9 @@ pub fn fuzz(
             if full || fixture.accepted_bytes > POLICY_SIZE_LIMIT {
                 run.rotations += 1;
                 if let Err(failure) = fixture.recreate(target, &given) {
-                    run.stop = Stop::Early(format!(
+                    run.stop = EndReason::Early(format!(
                         "the fixture could not be re-created after request #{}: {}",
-                        run.requests,
-                        failure_text(failure)
+                        run.requests, failure
                     ));
                     break;
                 }
@@ -226,37 +227,28 @@ pub fn fuzz(
     Ok(run)
 }
 
-fn failure_text(failure: Failure) -> String {
-    match failure {
-        Failure::Target(e) => e.to_string(),
-        Failure::Setup(d) => d,
-    }
-}
-
-/// The fixture function on the target, and the session it lives in.
+/// The fixture function on the target, and the player whose session it lives in.
 struct Fixture<'t> {
-    session: Box<dyn Session + 't>,
-    vars: Placeholders,
+    player: Player<'t>,
     /// Bytes of the requests the fixture accepted since it was created: about what its
     /// policies hold.
     accepted_bytes: usize,
 }
 
 impl<'t> Fixture<'t> {
-    fn open(target: &'t dyn Target, given: &Given) -> Result<Fixture<'t>, Failure> {
-        let mut fixture = Fixture {
-            session: target.session()?,
-            vars: target.placeholders(),
+    fn open(target: &'t dyn Target, given: &Given) -> Result<Fixture<'t>, PlayError> {
+        let mut player = Player::open(target)?;
+        player.provision(given)?;
+        Ok(Fixture {
+            player,
             accepted_bytes: 0,
-        };
-        provision(fixture.session.as_mut(), &fixture.vars, given)?;
-        Ok(fixture)
+        })
     }
 
     /// Deletes the fixture and creates it again, in a new session (so, with renaming, under a
     /// new name: a target that keeps a deleted function's policy cannot hand it back).
-    fn recreate(&mut self, target: &'t dyn Target, given: &Given) -> Result<(), Failure> {
-        self.session.finish();
+    fn recreate(&mut self, target: &'t dyn Target, given: &Given) -> Result<(), PlayError> {
+        self.player.finish();
         *self = Fixture::open(target, given)?;
         Ok(())
     }
@@ -267,13 +259,13 @@ impl<'t> Fixture<'t> {
     fn send(
         &mut self,
         request: &Request,
-    ) -> Result<(SentRequest, Result<Observed, TargetError>), Failure> {
-        let prepared = prepare(self.session.as_mut(), self.vars.clone(), request)?;
-        let op = Operation::AddPermission(prepared.request);
+    ) -> Result<(SentRequest, Result<Observed, TargetError>), PlayError> {
+        let prepared = self.player.prepare(request)?;
+        let op = &prepared.operation;
         let answer = self
-            .session
-            .send(&op)
-            .or_else(|_| self.session.send(&op))
+            .player
+            .send(op)
+            .or_else(|_| self.player.send(op))
             .map(|response| {
                 let o = observe(&response);
                 match &prepared.renaming {
@@ -288,7 +280,7 @@ impl<'t> Fixture<'t> {
     /// few seconds so that a target that is merely slow is not declared dead.
     fn alive(&mut self) -> Result<(), TargetError> {
         let probe = Operation::GetFunction {
-            name: self.session.function_name(FIXTURE),
+            name: self.player.function_name(fixture::FUNCTION),
             qualifier: None,
         };
         let mut last = None;
@@ -296,19 +288,12 @@ impl<'t> Fixture<'t> {
             if attempt > 0 {
                 std::thread::sleep(Duration::from_secs(1));
             }
-            match self.session.send(&probe) {
+            match self.player.send(&probe) {
                 Ok(_) => return Ok(()),
                 Err(e) => last = Some(e),
             }
         }
         Err(last.unwrap_or(TargetError::Connect("no answer".into())))
-    }
-}
-
-impl Drop for Fixture<'_> {
-    /// Deletes the fixture: a fuzz run leaves nothing behind on the target.
-    fn drop(&mut self) {
-        self.session.finish();
     }
 }
 
@@ -331,7 +316,7 @@ mod tests {
         let target = ReferenceTarget::new(Config::default());
         let mut ticks = 0;
         let run = fuzz(&target, &options(600), &mut |_| ticks += 1).unwrap();
-        assert_eq!(run.stop, Stop::MaxRequests);
+        assert_eq!(run.stop, EndReason::MaxRequests);
         assert_eq!((run.requests, ticks), (600, 600));
         assert!(
             run.findings.is_empty(),
@@ -353,19 +338,19 @@ mod tests {
                 ..Config::default()
             });
             let run = fuzz(&target, &options(400), &mut |_| {}).unwrap();
-            let mut found: Vec<(Kind, &str)> = run
+            let mut found: Vec<(Symptom, &str)> = run
                 .findings
                 .entries()
                 .iter()
-                .map(|e| (e.example.flag.kind, e.example.flag.what.as_str()))
+                .map(|e| (e.example.flag.symptom, e.example.flag.what.as_str()))
                 .collect();
             found.sort();
             found.dedup();
-            let expected: &[(Kind, &str)] = match fault.id() {
+            let expected: &[(Symptom, &str)] = match fault.id() {
                 "missing-member-500" | "malformed-body-500" => {
-                    &[(Kind::ServerError, "ServiceException")]
+                    &[(Symptom::ServerError, "ServiceException")]
                 }
-                "alias-resource-unqualified" => &[(Kind::BadStatement, "Resource")],
+                "alias-resource-unqualified" => &[(Symptom::BadStatement, "Resource")],
                 _ => &[],
             };
             assert_eq!(found, expected, "{}", fault.id());

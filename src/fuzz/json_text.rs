@@ -5,6 +5,18 @@
 
 use serde_json::{Map, Value};
 
+/// The JSON type of `v`, with its article, for notes.
+pub(super) fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// The members as (key, JSON text of the value).
 pub(super) fn members_text(members: &Map<String, Value>) -> Vec<(String, String)> {
     members

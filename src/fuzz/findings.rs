@@ -7,8 +7,8 @@
 use super::judge::Flag;
 use super::mutate::Family;
 use crate::case::{self, Case};
+use crate::outcome::SentRequest;
 use crate::report::curl_command;
-use crate::runner::SentRequest;
 use crate::target::Endpoint;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -39,7 +39,7 @@ impl Finding {
             .map_or_else(|| "-".to_string(), |s| s.to_string());
         format!(
             "{}|{status}|{}|{}",
-            self.flag.kind.name(),
+            self.flag.symptom.name(),
             self.flag.what,
             self.family.name()
         )
@@ -139,7 +139,7 @@ impl Findings {
                 out,
                 "\n[{}] {} {status} {} x{}",
                 i + 1,
-                f.flag.kind.name(),
+                f.flag.symptom.name(),
                 f.family.name(),
                 e.count
             );
@@ -170,16 +170,16 @@ fn case_id(i: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::judge::Kind;
-    use super::super::mutate::fixture_given;
+    use super::super::judge::Symptom;
     use super::*;
+    use crate::case::fixture;
     use crate::case::{Expect, Request};
 
-    fn finding(kind: Kind, what: &str, family: Family, body: &str, number: usize) -> Finding {
+    fn finding(symptom: Symptom, what: &str, family: Family, body: &str, number: usize) -> Finding {
         Finding {
             flag: Flag {
-                kind,
-                status: (kind == Kind::ServerError).then_some(500),
+                symptom,
+                status: (symptom == Symptom::ServerError).then_some(500),
                 detail: "answered 500".into(),
                 what: what.into(),
                 body: "oops".into(),
@@ -191,7 +191,7 @@ mod tests {
             case: Case {
                 id: "x".into(),
                 tags: vec!["fuzz".into()],
-                given: fixture_given(),
+                given: fixture::given(),
                 request: Request {
                     function_name: "fuzz-fn".into(),
                     qualifier: None,
@@ -217,15 +217,16 @@ mod tests {
     #[test]
     fn one_entry_per_signature_with_its_smallest_example() {
         let mut f = Findings::default();
-        let e500 = |body: &str, n| finding(Kind::ServerError, "E", Family::JsonTruncated, body, n);
+        let e500 =
+            |body: &str, n| finding(Symptom::ServerError, "E", Family::JsonTruncated, body, n);
         assert!(f.add(e500("{\"StatementId\":\"abc", 1)));
         assert!(!f.add(e500("{\"S", 2)));
         assert!(!f.add(e500("{\"StatementId\":", 3)));
         // Another family, another kind, another normalised line: three more signatures.
-        assert!(f.add(finding(Kind::ServerError, "E", Family::EmptyBody, "", 4)));
-        assert!(f.add(finding(Kind::Reset, "", Family::JsonTruncated, "{", 5)));
+        assert!(f.add(finding(Symptom::ServerError, "E", Family::EmptyBody, "", 4)));
+        assert!(f.add(finding(Symptom::Reset, "", Family::JsonTruncated, "{", 5)));
         assert!(f.add(finding(
-            Kind::ServerError,
+            Symptom::ServerError,
             "F",
             Family::JsonTruncated,
             "{",

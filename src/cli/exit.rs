@@ -1,0 +1,33 @@
+//! The exit codes of every command, in one place (README.md and REPORTS.md document them):
+//! what a CI step and a script branch on.
+
+use std::process::ExitCode;
+
+/// 0: everything passed (`diff`: the targets agreed; `fuzz`: no finding).
+pub fn passed() -> ExitCode {
+    ExitCode::SUCCESS
+}
+
+/// 1: a case did not pass (`diff`: two answers differed; `fuzz`: a finding; `contract
+/// --check-doc`: the page moved).
+pub fn failed() -> ExitCode {
+    ExitCode::from(1)
+}
+
+/// 2: the command could not run (bad arguments, an unreadable case file, a report path that
+/// cannot be written, a target that could not be set up).
+pub const UNUSABLE: u8 = 2;
+
+/// [`UNUSABLE`] as an exit code.
+pub fn unusable() -> ExitCode {
+    ExitCode::from(UNUSABLE)
+}
+
+/// [`passed`] when `ok`, else [`failed`].
+pub fn verdict(ok: bool) -> ExitCode {
+    if ok {
+        passed()
+    } else {
+        failed()
+    }
+}

@@ -1,0 +1,271 @@
+//! The result data of a run: verdicts, per-case results, differences, shrink notes, pairs and
+//! failure keys.
+//!
+//! One low module that the runner writes and everyone above reads (the shrinker, the reports,
+//! the fuzzer, the CLI), so no reader has to import the code that produced a result. Nothing
+//! here runs a case.
+
+mod key;
+
+pub use key::{
+    constraint_of, failure_key, member_of, pair_failure_key, FailureKey, CONSTRAINT_TAGS,
+};
+
+use crate::case::Expect;
+use crate::target::Observed;
+use serde::Serialize;
+use std::fmt;
+
+/// How much of an answer must agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compare {
+    /// The HTTP status only.
+    Status,
+    /// Status and error type.
+    Type,
+    /// Status, error type, message (`message_like`) and statement as JSON values.
+    #[default]
+    Message,
+    /// As `message`, plus the raw statement bytes (key order, compact JSON) and content type.
+    Exact,
+}
+
+impl Compare {
+    pub const ALL: [Compare; 4] = [
+        Compare::Status,
+        Compare::Type,
+        Compare::Message,
+        Compare::Exact,
+    ];
+
+    /// The name reports and `--compare` use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Compare::Status => "status",
+            Compare::Type => "type",
+            Compare::Message => "message",
+            Compare::Exact => "exact",
+        }
+    }
+
+    /// The strictness called `name`.
+    pub fn from_name(name: &str) -> Option<Compare> {
+        Compare::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// How a case ended.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Pass,
+    Mismatch,
+    SetupFailure,
+    TargetError,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Mismatch => "mismatch",
+            Verdict::SetupFailure => "setup-failure",
+            Verdict::TargetError => "target-error",
+        }
+    }
+}
+
+/// The request as it was sent (after placeholders), for reports and replays.
+///
+/// `function_name` carries the case's own function name, as every report shows it: a curl line
+/// that reproduces a case needs its `given` set up anyway, and replayed against a fresh target
+/// the case's names are the ones that exist. Where the session renamed the function (a shared
+/// HTTP target), the name that actually went over the wire is kept in `sent_function_name`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SentRequest {
+    pub function_name: String,
+    pub qualifier: Option<String>,
+    pub body: String,
+    /// The path segment as sent, where the session renamed the function; `None` otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sent_function_name: Option<String>,
+}
+
+/// One field that differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    pub field: &'static str,
+    pub expected: String,
+    pub actual: String,
+}
+
+/// One case's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseResult {
+    pub id: String,
+    pub tags: Vec<String>,
+    pub verdict: Verdict,
+    /// The expectation after placeholders. Like `actual` and `differences`, it names functions
+    /// as the case does, even where the session renamed them (see [`SentRequest`]).
+    pub expected: Expect,
+    pub actual: Option<Observed>,
+    pub differences: Vec<Difference>,
+    /// Why setup failed or the target gave no answer.
+    pub detail: Option<String>,
+    pub sent: Option<SentRequest>,
+    /// For a failing generated case: how it was shrunk (`None` for every other result).
+    pub shrunk: Option<ShrinkNote>,
+}
+
+/// Counts of each verdict.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub total: usize,
+    pub pass: usize,
+    pub mismatch: usize,
+    pub setup_failure: usize,
+    pub target_error: usize,
+}
+
+impl Summary {
+    pub fn of(results: &[CaseResult]) -> Summary {
+        let mut s = Summary {
+            total: results.len(),
+            ..Summary::default()
+        };
+        for r in results {
+            match r.verdict {
+                Verdict::Pass => s.pass += 1,
+                Verdict::Mismatch => s.mismatch += 1,
+                Verdict::SetupFailure => s.setup_failure += 1,
+                Verdict::TargetError => s.target_error += 1,
+            }
+        }
+        s
+    }
+
+    pub fn failed(&self) -> usize {
+        self.total - self.pass
+    }
+
+    /// The closing line: `N passed, M failed`.
+    pub fn line(&self) -> String {
+        format!("{} passed, {} failed", self.pass, self.failed())
+    }
+}
+
+/// Why shrinking a case stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ShrinkStop {
+    /// No simpler candidate fails the same way: the case is minimal for its strategy.
+    Minimal,
+    /// The candidate limit was reached.
+    Candidates,
+    /// The run's shrink time ran out.
+    Time,
+    /// The strategy could not draw the case again, or gave up while simplifying.
+    Strategy,
+}
+
+/// How a reported case came from the generated case that failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShrinkNote {
+    /// The id of the generated case that failed.
+    pub from: String,
+    /// Simplifications kept; 0 when the reported case is the original.
+    pub steps: usize,
+    /// Candidates run on the target.
+    pub tried: usize,
+    pub stop: ShrinkStop,
+}
+
+impl fmt::Display for ShrinkNote {
+    /// One line for the text report, under the case's header.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let why = match self.stop {
+            ShrinkStop::Minimal => "minimal",
+            ShrinkStop::Candidates => "candidate limit reached",
+            ShrinkStop::Time => "shrink time ran out",
+            ShrinkStop::Strategy => "the strategy gave up",
+        };
+        let tried = match self.tried {
+            1 => "1 candidate".to_string(),
+            n => format!("{n} candidates"),
+        };
+        if self.steps == 0 {
+            let what = match self.stop {
+                ShrinkStop::Minimal => "no simpler case fails the same way",
+                _ => why,
+            };
+            return write!(f, "not shrunk: {what} ({tried} tried)");
+        }
+        write!(
+            f,
+            "shrunk from {} in {} step{} ({tried} tried, {why})",
+            self.from,
+            self.steps,
+            if self.steps == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// How a case went on two targets (`addperm diff`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PairVerdict {
+    /// Both answered, and the answers agree at the chosen strictness.
+    Same,
+    /// The answers disagree, or only one target answered at all.
+    Differ,
+    /// Neither target answered (setup failed or the target broke on both sides), so there is
+    /// nothing to compare; counted apart so a broken case is not taken for agreement.
+    NotCompared,
+}
+
+/// A case's result on target A and on target B.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairResult {
+    pub id: String,
+    pub tags: Vec<String>,
+    pub verdict: PairVerdict,
+    /// `expected` is A's side, `actual` B's.
+    pub differences: Vec<Difference>,
+    /// The case's result on A, its answer read with the case's function names.
+    pub a: CaseResult,
+    pub b: CaseResult,
+    /// For a generated case whose answers differ: how it was shrunk.
+    pub shrunk: Option<ShrinkNote>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_read_as_one_line() {
+        let mut note = ShrinkNote {
+            from: "gen-valid-0-3".into(),
+            steps: 12,
+            tried: 40,
+            stop: ShrinkStop::Minimal,
+        };
+        assert_eq!(
+            note.to_string(),
+            "shrunk from gen-valid-0-3 in 12 steps (40 candidates tried, minimal)"
+        );
+        note.steps = 0;
+        note.tried = 1;
+        assert_eq!(
+            note.to_string(),
+            "not shrunk: no simpler case fails the same way (1 candidate tried)"
+        );
+        note.stop = ShrinkStop::Time;
+        assert_eq!(
+            note.to_string(),
+            "not shrunk: shrink time ran out (1 candidate tried)"
+        );
+    }
+}
