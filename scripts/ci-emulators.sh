@@ -4,9 +4,9 @@
 #
 # Usage: scripts/ci-emulators.sh
 #
-# moto always runs. LocalStack runs when a python >= 3.12 is found (on PATH, in
-# pyenv's versions, or via uv; see scripts/localstack.sh); without one it is
-# skipped with a message. Each emulator is installed if needed (PyPI), started
+# moto and MiniStack always run. LocalStack runs when a python >= 3.12 is found
+# (on PATH, in pyenv's versions, or via uv; see scripts/localstack.sh); without
+# one it is skipped with a message. Each emulator is installed if needed (PyPI), started
 # on a free loopback port, checked with the whole suite (curated + generated
 # cases) and stopped again, also on failure or interruption.
 #
@@ -19,14 +19,17 @@
 #   ADDPERM_BIN                 addperm binary (default: cargo build --locked, then
 #                               target/debug/addperm)
 #   ADDPERM_CI_LOCALSTACK       auto (default), 1 (fail when it cannot run), 0 (skip)
+#   ADDPERM_CI_MINISTACK        1 (default), 0 (skip)
 #   ADDPERM_CI_MOTO_PORT        first port tried for moto (default 15055)
 #   ADDPERM_CI_LOCALSTACK_PORT  first port tried for LocalStack (default 14566)
+#   ADDPERM_CI_MINISTACK_PORT   first port tried for MiniStack (default 14600)
 #   ADDPERM_CI_OUT              keep the reports (text, JSON, JUnit) in this directory
 #                               (default: a temporary directory, removed at exit)
 #   ADDPERM_CI_START_TIMEOUT    seconds for installing + starting one emulator (default 900)
 #   ADDPERM_CI_RUN_TIMEOUT      seconds for one suite run (default 600)
 #   ADDPERM_CI_FUZZ_SECONDS     how long moto is fuzzed (default 20; 0 skips the fuzz)
-# plus those of scripts/moto.sh and scripts/localstack.sh (ADDPERM_TARGETS_DIR, ...).
+# plus those of scripts/moto.sh, scripts/localstack.sh and scripts/ministack.sh
+# (ADDPERM_TARGETS_DIR, ...).
 #
 # Then a bounded robustness fuzz of moto (`addperm fuzz`, ADDPERM_CI_FUZZ_SECONDS,
 # fixed seed): it fails when moto's known 5xx families are not found (malformed
@@ -39,6 +42,17 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 PROG="ci-emulators.sh"
+case "${1:-}" in
+  '') ;;
+  -h | --help)
+    sed -n '2,/^set /{/^set /!p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    exit 0
+    ;;
+  *)
+    echo "ci-emulators.sh: takes no arguments (see --help)" >&2
+    exit 2
+    ;;
+esac
 # shellcheck source-path=SCRIPTDIR source=lib/targets.sh
 . scripts/lib/targets.sh
 # shellcheck source-path=SCRIPTDIR source=lib/conformance.sh
@@ -48,10 +62,14 @@ LOCALSTACK_MODE="${ADDPERM_CI_LOCALSTACK:-auto}"
 case "$LOCALSTACK_MODE" in auto | 0 | 1) ;; *) die "ADDPERM_CI_LOCALSTACK must be auto, 0 or 1" ;; esac
 MOTO_PORT="${ADDPERM_CI_MOTO_PORT:-15055}"
 LOCALSTACK_PORT="${ADDPERM_CI_LOCALSTACK_PORT:-14566}"
+MINISTACK_MODE="${ADDPERM_CI_MINISTACK:-1}"
+case "$MINISTACK_MODE" in 0 | 1) ;; *) die "ADDPERM_CI_MINISTACK must be 0 or 1" ;; esac
+MINISTACK_PORT="${ADDPERM_CI_MINISTACK_PORT:-14600}"
 START_TIMEOUT="${ADDPERM_CI_START_TIMEOUT:-900}"
 RUN_TIMEOUT="${ADDPERM_CI_RUN_TIMEOUT:-600}"
 validate_port "$MOTO_PORT"
 validate_port "$LOCALSTACK_PORT"
+validate_port "$MINISTACK_PORT"
 validate_uint ADDPERM_CI_START_TIMEOUT "$START_TIMEOUT"
 validate_uint ADDPERM_CI_RUN_TIMEOUT "$RUN_TIMEOUT"
 FUZZ_SECONDS="${ADDPERM_CI_FUZZ_SECONDS:-20}"
@@ -208,6 +226,12 @@ elif ! find_python 3 12 ADDPERM_PYTHON LOCALSTACK_PYTHON >/dev/null; then
   log "LocalStack: skipped: it needs python >= 3.12 and none was found on PATH, in pyenv or via uv (see scripts/localstack.sh)"
 else
   check_emulator localstack "$LOCALSTACK_PORT"
+fi
+
+if [ "$MINISTACK_MODE" = 0 ]; then
+  log "MiniStack: skipped (ADDPERM_CI_MINISTACK=0)"
+else
+  check_emulator ministack "$MINISTACK_PORT"
 fi
 
 [ "$KEEP_OUT" = 0 ] || log "reports kept in $OUT"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerate CONFORMANCE.md: how moto and LocalStack answer AddPermission.
+# Regenerate CONFORMANCE.md: how moto, LocalStack and MiniStack answer AddPermission.
 #
 # Usage: scripts/conformance-report.sh [--write-baselines | --check-baselines] [--only NAME]
 #
@@ -7,18 +7,19 @@
 # seed (a no-op unless the generator changed), then for each emulator: (re)starts
 # it from empty state, runs the whole suite (curated + generated cases) with
 # --report-json, and stops it. Finally writes CONFORMANCE.md with
-# `addperm report --conformance moto=... localstack=...`.
+# `addperm report --conformance moto=... localstack=... ministack=...`.
 #
 #   --write-baselines  also record conformance/baselines/<name>.json from these runs
 #   --check-baselines  also judge each run against its baseline with
 #                      --strict-baseline (a stability check: exit 1 unless every
 #                      case answers exactly as recorded); CONFORMANCE.md is not written
-#   --only NAME        moto or localstack only (CONFORMANCE.md is then not written)
+#   --only NAME        moto, localstack or ministack only (CONFORMANCE.md is then not written)
 #
 # The JSON, JUnit and text reports are left in target/conformance/.
-# Emulators listen on ADDPERM_MOTO_PORT (default 5055) and ADDPERM_LOCALSTACK_PORT
-# (default 4566); one this script finds running there (started by scripts/*.sh)
-# is restarted, so that every run starts from empty state.
+# Emulators listen on ADDPERM_MOTO_PORT (default 5055), ADDPERM_LOCALSTACK_PORT
+# (default 4566) and ADDPERM_MINISTACK_PORT (default 4567); one this script finds
+# running there (started by scripts/*.sh) is restarted, so that every run starts
+# from empty state.
 # ADDPERM_BIN=path uses an already built binary.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -30,7 +31,7 @@ PROG="conformance-report.sh"
 . scripts/lib/conformance.sh
 
 usage() {
-  sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -51,12 +52,14 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-EMULATORS=(moto localstack)
+EMULATORS=("${ALL_EMULATORS[@]}")
 [ -z "$ONLY" ] || EMULATORS=("$ONLY")
 MOTO_PORT="${ADDPERM_MOTO_PORT:-5055}"
 LOCALSTACK_PORT="${ADDPERM_LOCALSTACK_PORT:-4566}"
+MINISTACK_PORT="${ADDPERM_MINISTACK_PORT:-4567}"
 validate_port "$MOTO_PORT"
 validate_port "$LOCALSTACK_PORT"
+validate_port "$MINISTACK_PORT"
 require_cmd timeout "coreutils"
 
 OUT=target/conformance
@@ -80,6 +83,7 @@ port_of() {
   case "$1" in
     moto) echo "$MOTO_PORT" ;;
     localstack) echo "$LOCALSTACK_PORT" ;;
+    ministack) echo "$MINISTACK_PORT" ;;
   esac
 }
 

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Shared helpers for scripts/moto.sh and scripts/localstack.sh.
+# Shared helpers for scripts/moto.sh, scripts/localstack.sh, scripts/ministack.sh (and
+# scripts/wheel-check.sh).
 #
 # This file is *sourced*, not executed. It defines functions only and changes
 # no shell options itself (the callers run with `set -euo pipefail`).
@@ -10,9 +11,12 @@
 #   ${ADDPERM_TARGETS_DIR:-$HOME/.cache/addperm/targets}/
 #     moto-venv/              virtualenv with moto[server]
 #     localstack-venv/        virtualenv with localstack-core
+#     ministack-venv/         virtualenv with ministack (and hypercorn)
+#     maturin-venv/           virtualenv with maturin (scripts/wheel-check.sh)
 #     run/<name>-<port>.pid   pid of the running emulator (also its process group)
 #     run/<name>-<port>.log   its stdout/stderr
 #     localstack-<port>/      LocalStack's FILESYSTEM_ROOT / TMPDIR / cache
+#     ministack-<port>/       MiniStack's STATE_DIR / TMPDIR
 
 # --- messages -----------------------------------------------------------------
 
