@@ -1,14 +1,18 @@
 //! Reports for people and CI: a text report with one block per non-passing case (expected and
 //! actual side by side, a curl command that reproduces it) and the findings the failures group
-//! into; a JSON report for tools; JUnit XML for CI; failing cases saved as fixtures.
+//! into; a JSON report for tools; JUnit XML for CI; a self-contained HTML page for people, made
+//! from the JSON report; failing cases saved as fixtures.
 
 mod buckets;
 mod conformance;
 mod curl;
 mod failures;
+mod html;
 mod json;
 mod junit;
 mod merge;
+mod pair_json;
+mod step_summary;
 mod text;
 
 pub use buckets::{
@@ -18,9 +22,12 @@ pub use buckets::{
 pub use conformance::{conformance_markdown, Run as ConformanceRun};
 pub use curl::{curl_command, quote, PLACEHOLDER_BASE_URL};
 pub use failures::{read_cases, save_failures};
+pub use html::{html_report, HtmlRunInfo};
 pub use json::json_report;
 pub use junit::junit_report;
 pub use merge::{merge_reports, MergeError};
+pub use pair_json::{pair_json_report, pair_verdict_name};
+pub use step_summary::step_summary;
 pub use text::{
     baseline_block, case_block, pair_block, pair_report, summary_block, text_report, Side,
 };
