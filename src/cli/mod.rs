@@ -23,6 +23,7 @@ mod diff;
 mod faults;
 mod fuzz;
 mod gen;
+mod html;
 mod openapi;
 mod progress;
 mod replay;
