@@ -160,11 +160,12 @@ fn with_other_fields(expected: &str, actual: String, fields: &[&str]) -> String 
 }
 
 /// A finding's label: its string-valued columns but the example, in the report's order, the
-/// `actual` outcome after an arrow (`StatementId pattern 400 ValidationException -> 201`).
+/// `actual` outcome after an arrow (`StatementId pattern 400 ValidationException -> 201`);
+/// columns the finding has no value for (`-`) are left out.
 pub(crate) fn bucket_label(b: &Value) -> String {
     let mut out = String::new();
     for (k, v) in b.as_object().into_iter().flatten() {
-        if k == "example" || !v.is_string() {
+        if k == "example" || !v.is_string() || v.as_str() == Some(NONE) {
             continue;
         }
         if !out.is_empty() {

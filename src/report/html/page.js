@@ -50,6 +50,9 @@
       if (ok) n++;
     });
     shown.textContent = n + " of " + items.length + " cases shown";
+    // A filter down to a few cases opens them: that is what it was for.
+    var open = items.filter(function (el) { return !el.hidden && el.tagName === "DETAILS"; });
+    if (open.length <= 3) open.forEach(function (el) { el.open = true; });
   }
 
   function copy(button) {
