@@ -79,6 +79,6 @@ for fragment in "" "verdict=mismatch" "bucket=$bucket" "q=hostile-" "verdict=pas
   python3 scripts/html-check/check_dom.py "$out/page.json" "$out/dom-$n.html" "$fragment"
 done
 
-browser --window-size=1280,2000 --hide-scrollbars --screenshot="$out/page.png" "$page#q=hostile-" >/dev/null
+browser --window-size=1100,1500 --hide-scrollbars --screenshot="$out/page.png" "$page#verdict=mismatch&q=hostile-" >/dev/null
 [ -s "$out/page.png" ] || { echo "html-check: no screenshot" >&2; exit 1; }
 echo "html-check: passed; page $out/page.html ($(wc -c <"$out/page.html") bytes), screenshot $out/page.png"
