@@ -2,6 +2,7 @@
 
 use super::choices::CompareArg;
 use super::exit;
+use super::html::{baseline_statuses, HtmlArgs, StepSummary};
 use super::print_report;
 use super::progress::Progress;
 use super::target::{parse_duration, target_from_spec, TargetOptions};
@@ -156,6 +157,8 @@ pub struct RunArgs {
     /// Also write a JUnit XML report to FILE: one testcase per case.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    #[command(flatten)]
+    html: HtmlArgs,
     /// Write each case that does not pass to DIR/<id>.jsonl, a case file holding the original
     /// case (a failing generated case shrunk), for `addperm replay DIR`. The directory is
     /// created if missing and never emptied.
@@ -165,22 +168,24 @@ pub struct RunArgs {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(suite) = args.generate.suite(args.run.jobs)? {
-        return run_and_report(suite.cases, &args.run, suite.shrinker.as_ref());
+        let seed = Some(args.generate.seed);
+        return run_and_report(suite.cases, &args.run, suite.shrinker.as_ref(), seed);
     }
     let mut cases = Vec::new();
     for path in &args.cases {
         cases.extend(case::read(path).context("cannot use the case file")?);
     }
-    run_and_report(cases, &args.run, None)
+    run_and_report(cases, &args.run, None, None)
 }
 
 /// Runs `cases` as `args` say, shrinks failing generated cases when there is a `shrinker`,
 /// prints the text report, writes the files asked for, and gives the exit code: 0 every case
-/// passed, 1 one did not.
+/// passed, 1 one did not. `seed` is a generated run's, for the HTML page.
 pub fn run_and_report(
     mut cases: Vec<Case>,
     args: &RunArgs,
     shrinker: Option<&Shrinker>,
+    seed: Option<u64>,
 ) -> anyhow::Result<ExitCode> {
     if !args.ids.is_empty() {
         let unknown: Vec<&String> = args
@@ -203,6 +208,8 @@ pub fn run_and_report(
     // cost them.
     let json = args.report_json.as_deref().map(create).transpose()?;
     let junit = args.junit.as_deref().map(create).transpose()?;
+    let html = args.html.open()?;
+    let step_summary = StepSummary::open()?;
     if let Some(dir) = &args.save_failures {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the directory {}", dir.display()))?;
@@ -235,9 +242,20 @@ pub fn run_and_report(
     };
     let info = RunInfo::new(target.as_ref(), args.compare.into());
     print_report(&report::text_report(reported, &info.endpoint))?;
-    if let Some((path, file)) = json {
-        let text = serde_json::to_string_pretty(&report::json_report(reported, &info))?;
-        write(&path, file, &text)?;
+    let judgement = baseline.as_ref().map(|b| b.judge(&results));
+    if json.is_some() || html.is_some() || step_summary.is_some() {
+        let value = report::json_report(reported, &info);
+        if let Some((path, file)) = json {
+            write(&path, file, &serde_json::to_string_pretty(&value)?)?;
+        }
+        if let Some(page) = html {
+            let statuses = judgement.as_ref().map(|j| baseline_statuses(j, &results));
+            let pass = addperm::outcome::Verdict::Pass.as_str();
+            page.write(&value, pass, seed, statuses.unwrap_or_default())?;
+        }
+        if let Some(s) = step_summary {
+            s.append(&value, &format!("addperm: {}", info.target))?;
+        }
     }
     if let Some((path, file)) = junit {
         let xml = report::junit_report(reported, &info)
@@ -261,8 +279,7 @@ pub fn run_and_report(
         );
         return Ok(exit::passed());
     }
-    if let Some(baseline) = baseline {
-        let judgement = baseline.judge(&results);
+    if let Some(judgement) = judgement {
         print_report(&report::baseline_block(&judgement))?;
         return Ok(exit::verdict(judgement.passes(args.strict_baseline)));
     }

@@ -6,12 +6,13 @@
 use super::check::GenerateArgs;
 use super::choices::CompareArg;
 use super::exit;
+use super::html::{HtmlArgs, StepSummary};
 use super::print_report;
 use super::progress::Progress;
 use super::target::{target_from_spec, TargetOptions};
 use addperm::case;
 use addperm::outcome::{Compare, PairVerdict};
-use addperm::report::{self, Side};
+use addperm::report::{self, RunInfo, Side};
 use addperm::runner::{self, compare_pair, RunOptions};
 use addperm::target::Target;
 use anyhow::Context;
@@ -46,6 +47,8 @@ pub struct Args {
     /// Where both targets live (${ACCOUNT}, ${REGION}, ${PARTITION}).
     #[command(flatten)]
     target_options: TargetOptions,
+    #[command(flatten)]
+    html: HtmlArgs,
 }
 
 /// Exit code 0 when every case got the same answer from both, 1 otherwise.
@@ -65,6 +68,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let a = target_from_spec(&args.a, &args.target_options, args.jobs).context("target A")?;
     let b = target_from_spec(&args.b, &args.target_options, args.jobs).context("target B")?;
+    let html = args.html.open()?;
+    let step_summary = StepSummary::open()?;
     let options = RunOptions {
         compare: Compare::from(args.compare),
         jobs: args.jobs,
@@ -97,6 +102,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         side(&a_label, &a_end),
         side(&b_label, &b_end),
     ))?;
+    if html.is_some() || step_summary.is_some() {
+        let info = |t: &dyn Target| RunInfo::new(t, Compare::from(args.compare));
+        let value = report::pair_json_report(&pairs, &info(a.as_ref()), &info(b.as_ref()));
+        if let Some(page) = html {
+            let same = report::pair_verdict_name(PairVerdict::Same);
+            let seed = args.generate.generate.map(|_| args.generate.seed);
+            page.write(&value, same, seed, Default::default())?;
+        }
+        if let Some(s) = step_summary {
+            s.append(
+                &value,
+                &format!("addperm diff: {} vs {}", a.name(), b.name()),
+            )?;
+        }
+    }
     Ok(exit::verdict(
         pairs.iter().all(|p| p.verdict == PairVerdict::Same),
     ))

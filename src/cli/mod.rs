@@ -23,6 +23,7 @@ pub mod exit;
 mod faults;
 mod fuzz;
 mod gen;
+mod html;
 mod openapi;
 mod progress;
 mod replay;

@@ -21,5 +21,5 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for path in &args.files {
         cases.extend(report::read_cases(path).context("cannot use the saved cases")?);
     }
-    run_and_report(cases, &args.run, None)
+    run_and_report(cases, &args.run, None, None)
 }

@@ -1,6 +1,8 @@
 //! `addperm report`: merge sharded JSON reports, or turn them into the conformance report.
 
 use super::exit;
+use super::html::HtmlArgs;
+use addperm::outcome::Verdict;
 use addperm::report::{conformance_markdown, merge_reports, EmulatorRun};
 use anyhow::{bail, Context};
 use serde_json::Value;
@@ -22,12 +24,18 @@ pub struct Args {
     /// Write to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    html: HtmlArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if !args.merge && !args.conformance {
         bail!("say what to make: --merge (one JSON report) or --conformance (markdown)");
     }
+    if !args.merge && args.html.report_html.is_some() {
+        bail!("--report-html goes with --merge (the conformance report is markdown)");
+    }
+    let html = args.html.open()?;
     let mut named = Vec::new();
     for spec in &args.reports {
         let (name, path) = match spec.split_once('=') {
@@ -43,7 +51,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let text = if args.merge {
         let reports: Vec<Value> = named.into_iter().map(|(_, v)| v).collect();
-        serde_json::to_string_pretty(&merge_reports(&reports)?)? + "\n"
+        let merged = merge_reports(&reports)?;
+        if let Some(page) = html {
+            page.write(&merged, Verdict::Pass.as_str(), None, Default::default())?;
+        }
+        serde_json::to_string_pretty(&merged)? + "\n"
     } else {
         let runs: Vec<EmulatorRun> = named
             .iter()

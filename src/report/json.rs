@@ -28,7 +28,8 @@ pub fn json_report(results: &[CaseResult], info: &RunInfo) -> Value {
     })
 }
 
-fn case(r: &CaseResult, info: &RunInfo) -> Value {
+/// One case of the report (also each side of `diff`'s pairs).
+pub(super) fn case(r: &CaseResult, info: &RunInfo) -> Value {
     json!({
         "id": r.id,
         "tags": r.tags,

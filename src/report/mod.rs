@@ -1,24 +1,31 @@
 //! Reports for people and CI: a text report with one block per non-passing case (expected and
 //! actual side by side, a curl command that reproduces it) and the findings the failures group
-//! into; a JSON report for tools; JUnit XML for CI; failing cases saved as fixtures.
+//! into; a JSON report for tools; JUnit XML for CI; a self-contained HTML page for people, made
+//! from the JSON report; failing cases saved as fixtures.
 
 mod buckets;
 mod conformance;
 mod curl;
 mod failures;
+mod html;
 mod json;
 mod junit;
 mod merge;
+mod pair_json;
+mod step_summary;
 mod text;
 
 pub use buckets::{buckets, Bucket};
 pub use conformance::{conformance_markdown, EmulatorRun};
-pub use curl::curl_command;
 use curl::PLACEHOLDER_BASE_URL;
+pub use curl::{curl_command, quote};
 pub use failures::{read_cases, save_failures};
+pub use html::{html_report, HtmlRunInfo};
 pub use json::json_report;
 pub use junit::junit_report;
 pub use merge::{merge_reports, MergeError};
+pub use pair_json::{pair_json_report, pair_verdict_name};
+pub use step_summary::step_summary;
 pub use text::{baseline_block, pair_report, text_report, Side};
 
 use crate::outcome::Compare;
