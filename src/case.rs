@@ -99,6 +99,15 @@ pub struct Expect {
     /// For a 201: the statement the `Statement` string must parse to (null: not compared).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement: Option<Value>,
+    /// The policy the request's function and qualifier hold after the request, as GetPolicy's
+    /// `Policy` document (`{"Version", "Id", "Statement": [...]}`); JSON null: no policy (404).
+    /// Absent: the reference plays the case to say what AWS stores (an inferred expectation).
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy: Option<Value>,
 }
 
 /// Deserialises a field that is present as `Some(value)`, even when the value is JSON null.
@@ -163,6 +172,15 @@ impl Case {
         if let Some(s) = &self.expect.statement {
             if !s.is_object() && !s.is_null() {
                 return Err("expect.statement must be a JSON object".into());
+            }
+        }
+        if let Some(p) = &self.expect.policy {
+            let statements = p.get("Statement").map(Value::is_array);
+            if !(p.is_null() || (p.is_object() && statements == Some(true))) {
+                return Err(
+                    "expect.policy must be null (no policy) or a policy document with a \"Statement\" array"
+                        .into(),
+                );
             }
         }
         for f in &self.given.functions {

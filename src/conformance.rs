@@ -24,9 +24,9 @@
 
 use crate::case::Case;
 use crate::outcome::{CaseResult, Compare, Summary};
-use crate::report::{endpoint, text_report};
+use crate::report::{text_report, RunInfo};
 use crate::runner::{self, RunOptions};
-use crate::target::{Endpoint, Target};
+use crate::target::Target;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -69,7 +69,7 @@ impl Conformance<'_> {
     pub fn run(self) -> ConformanceRun {
         let results = runner::run(self.target, &self.cases, &self.options, &|_| {});
         ConformanceRun {
-            endpoint: endpoint(self.target),
+            info: RunInfo::new(self.target, self.options.compare),
             cases: self.cases,
             results,
         }
@@ -82,7 +82,7 @@ pub struct ConformanceRun {
     pub cases: Vec<Case>,
     /// One per case, in case order.
     pub results: Vec<CaseResult>,
-    endpoint: Endpoint,
+    info: RunInfo,
 }
 
 impl ConformanceRun {
@@ -92,7 +92,7 @@ impl ConformanceRun {
 
     /// The text report `addperm check` prints: failing cases, findings, closing line.
     pub fn report(&self) -> String {
-        text_report(&self.results, &self.endpoint)
+        text_report(&self.results, &self.info)
     }
 
     /// Panics with the text report unless every case passed. A test helper: panicking is how

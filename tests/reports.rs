@@ -15,6 +15,7 @@ fn run(target: &dyn Target, cases: &[addperm::case::Case]) -> Vec<CaseResult> {
     let options = RunOptions {
         compare: Compare::Message,
         jobs: 2,
+        ..RunOptions::default()
     };
     runner::run(target, cases, &options, &|_| {})
 }
@@ -161,7 +162,7 @@ fn buckets_group_by_member_constraint_and_outcome() {
     for w in buckets.windows(2) {
         assert!(w[0].count >= w[1].count, "biggest first");
     }
-    let text = report::text_report(&results, &Endpoint::unsigned("http://127.0.0.1:4010"));
+    let text = report::text_report(&results, &at("http://127.0.0.1:4010"));
     assert!(text.contains(&format!("{} findings from {} cases:", buckets.len(), total)));
 }
 
@@ -290,7 +291,7 @@ fn reports_show_the_case_s_function_names() {
     assert_eq!(sent.function_name, "fixture-fn");
     assert_eq!(sent.sent_function_name.as_deref(), Some("fixture-fn-r1"));
 
-    let text = report::text_report(&results, &Endpoint::unsigned("http://127.0.0.1:4010"));
+    let text = report::text_report(&results, &at("http://127.0.0.1:4010"));
     assert!(!text.contains("-r1"), "{text}");
     assert!(text.contains(":function:fixture-fn\"}"), "{text}");
     assert!(
@@ -312,4 +313,14 @@ fn reports_show_the_case_s_function_names() {
         .as_str()
         .unwrap()
         .ends_with(":function:fixture-fn"));
+}
+
+/// What a report of a run against `url` says besides the results.
+fn at(url: &str) -> RunInfo {
+    RunInfo {
+        target: url.into(),
+        endpoint: Endpoint::unsigned(url),
+        compare: Compare::Message,
+        requests: None,
+    }
 }

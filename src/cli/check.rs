@@ -5,12 +5,12 @@ use super::exit;
 use super::html::{baseline_statuses, HtmlArgs, StepSummary};
 use super::print_report;
 use super::progress::Progress;
-use super::target::{parse_duration, target_from_spec, TargetOptions};
+use super::target::{parse_duration, target_from_spec, PlayArgs, TargetOptions};
 use addperm::case::{self, Case};
 use addperm::generate::{self, Kind};
 use addperm::outcome::Summary;
 use addperm::report::{self, RunInfo};
-use addperm::runner::{self, Baseline, RunOptions, Shard};
+use addperm::runner::{self, Baseline, Shard};
 use addperm::shrink::{Limits, Shrinker};
 use anyhow::Context;
 use std::collections::{BTreeMap, HashMap};
@@ -140,6 +140,8 @@ pub struct RunArgs {
     shard: Option<Shard>,
     #[command(flatten)]
     target_options: TargetOptions,
+    #[command(flatten)]
+    play: PlayArgs,
     /// Judge the run against known divergences recorded in FILE: it passes when every case
     /// either passes or diverges exactly as recorded; a new or changed divergence fails it.
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
@@ -214,16 +216,15 @@ pub fn run_and_report(
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the directory {}", dir.display()))?;
     }
-    let options = RunOptions {
-        compare: args.compare.into(),
-        jobs: args.jobs,
-    };
+    let options = args.play.options(args.compare.into(), args.jobs);
     let results = {
         let progress = Progress::new(cases.len(), &target.name());
         runner::run(target.as_ref(), &cases, &options, &|r| {
             progress.case_done(r)
         })
     };
+    // What the run cost, before shrinking sends its candidates.
+    let info = RunInfo::new(target.as_ref(), args.compare.into());
     // Reports show shrunk cases; baselines keep the generated ids, which a seed reproduces
     // (what a shrunk case looks like depends on the time left to shrink it).
     let shrunk = shrinker.filter(|s| s.shrinkable(&results) > 0).map(|s| {
@@ -240,8 +241,7 @@ pub fn run_and_report(
         Some((c, r)) => (c, r),
         None => (&cases, &results),
     };
-    let info = RunInfo::new(target.as_ref(), args.compare.into());
-    print_report(&report::text_report(reported, &info.endpoint))?;
+    print_report(&report::text_report(reported, &info))?;
     let judgement = baseline.as_ref().map(|b| b.judge(&results));
     if json.is_some() || html.is_some() || step_summary.is_some() {
         let value = report::json_report(reported, &info);

@@ -4,6 +4,7 @@
 
 use addperm::generate::Kind;
 use addperm::outcome::Compare;
+use addperm::runner::Fixtures;
 use addperm::target::Isolation;
 
 /// How much of each answer must agree ([`Compare`]).
@@ -51,6 +52,26 @@ impl From<KindArg> for Kind {
             KindArg::Boundary => Kind::Boundary,
             KindArg::Sequence => Kind::Sequence,
             KindArg::All => Kind::All,
+        }
+    }
+}
+
+/// How a case's `given` functions are provided ([`Fixtures`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FixturesArg {
+    /// Functions with their versions and aliases are made once per worker and lent to every
+    /// case the reference shows cannot tell them from new ones; deleted at the end of the run.
+    Reuse,
+    /// Every case makes its functions and deletes them after it (slower; for targets where
+    /// reuse is unsafe, and for comparison).
+    Fresh,
+}
+
+impl From<FixturesArg> for Fixtures {
+    fn from(f: FixturesArg) -> Fixtures {
+        match f {
+            FixturesArg::Reuse => Fixtures::Reuse,
+            FixturesArg::Fresh => Fixtures::Fresh,
         }
     }
 }

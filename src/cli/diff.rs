@@ -9,11 +9,11 @@ use super::exit;
 use super::html::{HtmlArgs, StepSummary};
 use super::print_report;
 use super::progress::Progress;
-use super::target::{target_from_spec, TargetOptions};
+use super::target::{target_from_spec, PlayArgs, TargetOptions};
 use addperm::case;
 use addperm::outcome::{Compare, PairVerdict};
 use addperm::report::{self, RunInfo, Side};
-use addperm::runner::{self, compare_pair, RunOptions};
+use addperm::runner::{self, compare_pair};
 use addperm::target::Target;
 use anyhow::Context;
 use std::path::PathBuf;
@@ -48,6 +48,8 @@ pub struct Args {
     #[command(flatten)]
     target_options: TargetOptions,
     #[command(flatten)]
+    play: PlayArgs,
+    #[command(flatten)]
     html: HtmlArgs,
 }
 
@@ -70,10 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let b = target_from_spec(&args.b, &args.target_options, args.jobs).context("target B")?;
     let html = args.html.open()?;
     let step_summary = StepSummary::open()?;
-    let options = RunOptions {
-        compare: Compare::from(args.compare),
-        jobs: args.jobs,
-    };
+    let options = args.play.options(Compare::from(args.compare), args.jobs);
     let run_on = |label: &str, target: &dyn Target| {
         let progress = Progress::new(cases.len(), &format!("{label}: {}", target.name()));
         runner::run(target, &cases, &options, &|r| progress.case_done(r))

@@ -3,9 +3,11 @@
 //! [`target_from_spec`], so each takes the same options and a new kind of target is added in
 //! one place.
 
-use super::choices::IsolationArg;
+use super::choices::{FixturesArg, IsolationArg};
 use addperm::case::Placeholders;
+use addperm::outcome::Compare;
 use addperm::reference::{Config, Fault};
+use addperm::runner::RunOptions;
 use addperm::target::{Credentials, HttpOptions, HttpTarget, ReferenceTarget, Signing, Target};
 use anyhow::bail;
 use std::time::Duration;
@@ -46,6 +48,32 @@ pub fn parse_fault(id: &str) -> Result<Fault, String> {
         let ids: Vec<&str> = Fault::ALL.iter().map(|f| f.id()).collect();
         format!("unknown fault {id:?}; known: {}", ids.join(", "))
     })
+}
+
+/// How each case is played: its fixtures, and whether what the target stored is checked.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PlayArgs {
+    /// Fixtures: `reuse` lends functions, versions and aliases made once per worker to every
+    /// case that cannot tell them from new ones (far fewer requests); `fresh` makes them for
+    /// every case. The in-process reference and `--isolation none` always play fresh.
+    #[arg(long, value_enum, default_value_t = FixturesArg::Reuse)]
+    pub fixtures: FixturesArg,
+    /// Do not compare the policy the request addressed with what AWS stores after each case
+    /// (with reused fixtures it is still read, to know what the fixture holds).
+    #[arg(long)]
+    pub no_state_check: bool,
+}
+
+impl PlayArgs {
+    /// The run options these arguments ask for, with the rest as given.
+    pub fn options(&self, compare: Compare, jobs: usize) -> RunOptions {
+        RunOptions {
+            compare,
+            jobs,
+            fixtures: self.fixtures.into(),
+            state_check: !self.no_state_check,
+        }
+    }
 }
 
 /// Options that matter only for HTTP targets.

@@ -161,6 +161,9 @@ pub struct Contract {
 pub const DEFAULT_ACCOUNT: &str = "123456789012";
 pub const DEFAULT_REGION: &str = "us-east-1";
 pub const DEFAULT_PARTITION: &str = "aws";
+/// A resource policy's `Version` and `Id`, as GetPolicy shows them (recorded).
+pub const POLICY_VERSION: &str = "2012-10-17";
+pub const POLICY_ID: &str = "default";
 /// The largest resource policy, in bytes of compact JSON, that AddPermission may produce.
 pub const POLICY_SIZE_LIMIT: usize = 20480;
 /// The largest request body, 6 MiB: Lambda's request payload limit, above which AWS answers

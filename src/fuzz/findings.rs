@@ -203,6 +203,7 @@ mod tests {
                     error_type: Some(Some("InvalidRequestContentException".into())),
                     message_like: None,
                     statement: None,
+                    policy: None,
                 },
             },
             sent: SentRequest {

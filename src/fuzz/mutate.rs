@@ -437,6 +437,7 @@ mod tests {
                 error_type: None,
                 message_like: None,
                 statement: None,
+                policy: None,
             },
         }
     }

@@ -134,6 +134,7 @@ pub fn expect(answer: &OracleAnswer, request: &Request) -> Expect {
                 .statement
                 .as_ref()
                 .map(|s| portable_statement(s, request)),
+            policy: None,
         },
         Some(kind) => {
             let escaped = regex::escape(&answer.message);
@@ -160,6 +161,7 @@ pub fn expect(answer: &OracleAnswer, request: &Request) -> Expect {
                 error_type: Some(Some(kind.name().to_string())),
                 message_like: Some(format!("^{message}$")),
                 statement: None,
+                policy: None,
             }
         }
     }

@@ -94,6 +94,13 @@ pub struct SentRequest {
     pub sent_function_name: Option<String>,
 }
 
+/// The difference fields of the stored-policy check: a statement the target stored that AWS
+/// would not have (access AWS refused is granted); any other difference of the stored policy;
+/// a RevisionId that changed when AWS's did not, or the other way round.
+pub const POLICY_GRANT: &str = "policy-grant";
+pub const POLICY: &str = "policy";
+pub const POLICY_REVISION: &str = "policy-revision";
+
 /// One field that differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Difference {
@@ -118,6 +125,25 @@ pub struct CaseResult {
     pub sent: Option<SentRequest>,
     /// For a failing generated case: how it was shrunk (`None` for every other result).
     pub shrunk: Option<ShrinkNote>,
+    /// The stored-policy check, where one ran (the request addressed an existing function).
+    pub stored: Option<StoredCheck>,
+}
+
+/// The stored-policy check of one case: what AWS holds for the request's function and
+/// qualifier after the request, and what the target holds, both under the case's names and
+/// without what earlier cases left on a lent fixture.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredCheck {
+    /// The policy document AWS holds; `None`: no policy.
+    pub expected: Option<serde_json::Value>,
+    /// Whether `expected` comes from the reference playing the case (the case states none).
+    pub inferred: bool,
+    /// The target's policy document (`None`: no policy), or why GetPolicy's answer could not be
+    /// read.
+    pub actual: Result<Option<serde_json::Value>, String>,
+    /// Whether the policy's RevisionId changed with the request: (AWS, target), where the
+    /// target's RevisionId before the request is known.
+    pub revision_changed: Option<(bool, bool)>,
 }
 
 /// Counts of each verdict.

@@ -7,17 +7,42 @@
 //! play through it, so a change to how a case is played has exactly one home.
 
 mod pending;
+mod pool;
 mod renaming;
+mod stored;
+mod world;
+
+pub use pool::{Pool, Read};
+pub use stored::{sid, Stored};
+pub(crate) use world::{fresh_world, WorldPlay};
+
+/// Plays `given` and `request` on `world`, an in-process reference whose names are the case's.
+pub(crate) fn world_play(
+    world: &mut crate::reference::Reference,
+    vars: &Placeholders,
+    given: &Given,
+    request: &Request,
+) -> Result<WorldPlay, PlayError> {
+    world::play(
+        world,
+        vars,
+        HashMap::new(),
+        &|n| n.to_string(),
+        given,
+        request,
+    )
+}
 
 use pending::{NotReady, PENDING_LIMIT};
 pub use renaming::Renaming;
 
-use crate::case::{self, Expect, Given, Placeholders, Request};
+use crate::case::{self, Expect, Given, GivenFunction, Placeholders, Request};
 use crate::contract::{FunctionRef, QualifierKind};
 use crate::outcome::{Difference, SentRequest};
 use crate::reference::{AddPermissionRequest, Body};
 use crate::target::{observe, Observed, Reply, Session, Target, TargetError};
 use crate::wire::{Operation, Response};
+use std::collections::HashMap;
 
 /// Why a case could not be played to its answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,10 +56,47 @@ pub enum PlayError {
 }
 
 /// A session on a target, with the target's placeholder values: what a case is played in.
-/// Dropping it removes what the session created, where the target allows it.
+/// Dropping a player that opened its own session removes what the session created, where the
+/// target allows it; a player on a pool's session leaves that to the pool.
 pub struct Player<'t> {
-    session: Box<dyn Session + 't>,
+    session: Seat<'t>,
     vars: Placeholders,
+    /// The target's names for case functions that a pool lends (they exist already: only
+    /// their `given` permissions are added) or creates under names of its own.
+    names: HashMap<String, Fixture>,
+}
+
+/// Where a player's session lives.
+enum Seat<'t> {
+    Own(Box<dyn Session + 't>),
+    Borrowed(&'t mut (dyn Session + 't)),
+}
+
+/// A case function's name on the target, whether the function is there already, which of its
+/// `given` aliases it lacks (made before its permissions are granted), and which of its `given`
+/// permissions it holds already (their indices), so they are not granted again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Fixture {
+    pub name: String,
+    pub exists: bool,
+    pub lacks: Vec<(String, String)>,
+    pub holds: Vec<usize>,
+}
+
+impl<'t> Seat<'t> {
+    fn get(&mut self) -> &mut (dyn Session + 't) {
+        match self {
+            Seat::Own(s) => s.as_mut(),
+            Seat::Borrowed(s) => &mut **s,
+        }
+    }
+
+    fn peek(&self) -> &(dyn Session + 't) {
+        match self {
+            Seat::Own(s) => s.as_ref(),
+            Seat::Borrowed(s) => &**s,
+        }
+    }
 }
 
 /// A request resolved for a session: ready to send, and told back under the case's names.
@@ -48,6 +110,9 @@ pub struct Prepared {
     pub renaming: Option<Renaming>,
     /// The placeholders the request was resolved with (`${CURRENT_REVISION}` included).
     pub vars: Placeholders,
+    /// The addressed policy's RevisionId as GetPolicy showed it while `${CURRENT_REVISION}`
+    /// was read (`Some(None)`: no policy), so it need not be read again.
+    pub policy_revision: Option<Option<String>>,
 }
 
 /// A case played: what was sent, and the target's answer or why there was none.
@@ -64,6 +129,7 @@ impl Played {
         Expect {
             message_like: expect.message_like.as_deref().map(|m| vars.apply(m)),
             statement: expect.statement.as_ref().map(|s| vars.apply_json(s)),
+            policy: expect.policy.as_ref().map(|p| vars.apply_json(p)),
             ..expect.clone()
         }
     }
@@ -97,9 +163,24 @@ impl<'t> Player<'t> {
     /// A new session on `target`.
     pub fn open(target: &'t dyn Target) -> Result<Player<'t>, TargetError> {
         Ok(Player {
-            session: target.session()?,
+            session: Seat::Own(target.session()?),
             vars: target.placeholders(),
+            names: HashMap::new(),
         })
+    }
+
+    /// A player on a session it does not own (a pool's, or the oracle's own world), with the
+    /// target's names for the case's functions.
+    pub(crate) fn on(
+        session: &'t mut (dyn Session + 't),
+        vars: Placeholders,
+        names: HashMap<String, Fixture>,
+    ) -> Player<'t> {
+        Player {
+            session: Seat::Borrowed(session),
+            vars,
+            names,
+        }
     }
 
     /// The target's placeholder values.
@@ -109,12 +190,28 @@ impl<'t> Player<'t> {
 
     /// The session's name for the case's function `original`.
     pub fn function_name(&self, original: &str) -> String {
-        self.session.function_name(original)
+        match self.names.get(original) {
+            Some(f) => f.name.clone(),
+            None => self.session.peek().function_name(original),
+        }
+    }
+
+    /// GetPolicy of `function_name` (as sent) and `qualifier`: what the target stored.
+    pub fn read_policy(
+        &mut self,
+        function_name: &str,
+        qualifier: Option<&str>,
+    ) -> Result<Stored, TargetError> {
+        let reply = self.session.get().call(&Operation::GetPolicy {
+            function_name: function_name.to_string(),
+            qualifier: qualifier.map(str::to_string),
+        })?;
+        Ok(Stored::read(reply))
     }
 
     /// Sends one operation as it is.
     pub fn send(&mut self, op: &Operation) -> Result<Response, TargetError> {
-        self.session.send(op)
+        self.session.get().send(op)
     }
 
     /// Sets up `given`, then sends `request`. A target that gives no answer to the request
@@ -122,14 +219,64 @@ impl<'t> Player<'t> {
     pub fn play(&mut self, given: &Given, request: &Request) -> Result<Played, PlayError> {
         self.provision(given)?;
         let prepared = self.prepare(request)?;
-        let answer = self.session.call(&prepared.operation);
+        let answer = self.session.get().call(&prepared.operation);
         Ok(Played { prepared, answer })
+    }
+
+    /// [`Player::play`], reading the policy the request addressed after it where `fresh` (the
+    /// case on a fresh world) shows it names an existing function, and its RevisionId before
+    /// it where the case's own world had a policy there to change.
+    pub(crate) fn play_reading(
+        &mut self,
+        given: &Given,
+        request: &Request,
+        fresh: Option<&WorldPlay>,
+    ) -> Result<(Played, Option<Read>), PlayError> {
+        self.provision(given)?;
+        let prepared = self.prepare(request)?;
+        let Operation::AddPermission(op) = &prepared.operation else {
+            unreachable!("prepare makes an AddPermission")
+        };
+        let (function_name, qualifier) = (op.function_name.clone(), op.qualifier.clone());
+        let revision_before = match (fresh, &prepared.policy_revision) {
+            (Some(f), Some(known)) if !f.before.is_empty() => Some(known.clone()),
+            (Some(f), None) if !f.before.is_empty() => self
+                .read_policy(&function_name, qualifier.as_deref())?
+                .revision()
+                .map(|r| r.map(str::to_string)),
+            _ => None,
+        };
+        let answer = self.session.get().call(&prepared.operation);
+        let read = match (fresh, &answer) {
+            (Some(_), Ok(_)) => Some(Read {
+                stored: self.read_policy(&function_name, qualifier.as_deref())?,
+                leftovers: Vec::new(),
+                revision_before,
+            }),
+            _ => None,
+        };
+        Ok((Played { prepared, answer }, read))
     }
 
     /// Brings the target into the `given` state through the Lambda API.
     pub fn provision(&mut self, given: &Given) -> Result<(), PlayError> {
         for f in &given.functions {
-            let name = self.session.function_name(&f.name);
+            let name = self.function_name(&f.name);
+            if let Some(lent) = self.names.get(&f.name).filter(|n| n.exists) {
+                let (lacks, holds) = (lent.lacks.clone(), lent.holds.clone());
+                for (alias, version) in lacks {
+                    self.setup_call(
+                        Operation::CreateAlias {
+                            name: name.clone(),
+                            alias,
+                            version,
+                        },
+                        201,
+                    )?;
+                }
+                self.add_given_permissions(&name, f, &holds)?;
+                continue;
+            }
             let created = self.setup_call(Operation::CreateFunction { name: name.clone() }, 201)?;
             let mut busy = is_busy(&created);
             for (i, wanted) in f.versions.iter().enumerate() {
@@ -137,16 +284,19 @@ impl<'t> Player<'t> {
                     // AWS (and moto, LocalStack) publish no new version of an unchanged
                     // function: change `$LATEST` first. The answer is not judged (LocalStack
                     // applies the change yet answers 500); PublishVersion's version number is.
-                    let r = self.session.call(&Operation::UpdateFunctionConfiguration {
-                        name: name.clone(),
-                        description: format!("addperm fixture: version {wanted}"),
-                    })?;
+                    let r = self
+                        .session
+                        .get()
+                        .call(&Operation::UpdateFunctionConfiguration {
+                            name: name.clone(),
+                            description: format!("addperm fixture: version {wanted}"),
+                        })?;
                     busy = is_busy(&r);
                 }
                 // A function that is Pending or updating (AWS, LocalStack) refuses
                 // PublishVersion.
                 if std::mem::take(&mut busy) {
-                    pending::wait_while_busy(self.session.as_mut(), &name, PENDING_LIMIT).map_err(
+                    pending::wait_while_busy(self.session.get(), &name, PENDING_LIMIT).map_err(
                         |e| match e {
                             NotReady::Target(e) => PlayError::Target(e),
                             NotReady::Setup(d) => PlayError::Setup(d),
@@ -174,16 +324,30 @@ impl<'t> Player<'t> {
                     201,
                 )?;
             }
-            for p in &f.permissions {
-                self.setup_call(
-                    Operation::AddPermission(AddPermissionRequest {
-                        function_name: name.clone(),
-                        qualifier: p.qualifier.as_deref().map(|q| self.vars.apply(q)),
-                        body: Body::Json(self.vars.apply_json(&p.body)),
-                    }),
-                    201,
-                )?;
+            self.add_given_permissions(&name, f, &[])?;
+        }
+        Ok(())
+    }
+
+    /// The permissions `given` grants on function `f`, whose name on the target is `name`.
+    fn add_given_permissions(
+        &mut self,
+        name: &str,
+        f: &GivenFunction,
+        holds: &[usize],
+    ) -> Result<(), PlayError> {
+        for (i, p) in f.permissions.iter().enumerate() {
+            if holds.contains(&i) {
+                continue;
             }
+            self.setup_call(
+                Operation::AddPermission(AddPermissionRequest {
+                    function_name: name.to_string(),
+                    qualifier: p.qualifier.as_deref().map(|q| self.vars.apply(q)),
+                    body: Body::Json(self.vars.apply_json(&p.body)),
+                }),
+                201,
+            )?;
         }
         Ok(())
     }
@@ -193,6 +357,7 @@ impl<'t> Player<'t> {
     /// later replays it.
     pub fn prepare(&mut self, request: &Request) -> Result<Prepared, PlayError> {
         let mut vars = self.vars.clone();
+        let mut policy_revision = None;
         let mut function_name = vars.apply(&request.function_name);
         let mut qualifier = request.qualifier.as_deref().map(|q| vars.apply(q));
         let raw_text = request.raw_body.as_deref().unwrap_or_default();
@@ -206,8 +371,9 @@ impl<'t> Player<'t> {
                 .chain(qualifier.as_ref())
                 .any(|s| case::needs_current_revision(s))
         {
-            vars.current_revision =
-                Some(self.current_revision(&function_name, qualifier.as_deref())?);
+            let (current, seen) = self.current_revision(&function_name, qualifier.as_deref())?;
+            vars.current_revision = Some(current);
+            policy_revision = seen;
             function_name = vars.apply(&function_name);
             qualifier = qualifier.map(|q| vars.apply(&q));
         }
@@ -219,7 +385,7 @@ impl<'t> Player<'t> {
         let mut renaming = None;
         let case_function_name = function_name.clone();
         if let Some(mut fref) = FunctionRef::parse(&function_name) {
-            let renamed = self.session.function_name(&fref.name);
+            let renamed = self.function_name(&fref.name);
             if renamed != fref.name {
                 renaming = Some(Renaming::new(&fref.name, &renamed));
                 fref.name = renamed;
@@ -242,6 +408,7 @@ impl<'t> Player<'t> {
             sent,
             renaming,
             vars,
+            policy_revision,
         })
     }
 
@@ -249,7 +416,7 @@ impl<'t> Player<'t> {
     /// succeed (any 2xx): AWS answers 201, moto 200, and the state is the same; the case's own
     /// request is where the status is judged.
     fn setup_call(&mut self, op: Operation, status: u16) -> Result<Reply, PlayError> {
-        let reply = self.session.call(&op)?;
+        let reply = self.session.get().call(&op)?;
         let ok = match op {
             Operation::AddPermission(_) => (200..300).contains(&reply.status()),
             _ => reply.status() == status,
@@ -269,37 +436,44 @@ impl<'t> Player<'t> {
 
     /// `${CURRENT_REVISION}`: GetPolicy's RevisionId for the function and qualifier, or where
     /// no policy exists yet, the RevisionId of the version or alias the qualifier addresses.
+    /// With it, the policy's RevisionId as GetPolicy showed it (`Some(None)`: no policy).
     fn current_revision(
         &mut self,
         function_name: &str,
         qualifier: Option<&str>,
-    ) -> Result<String, PlayError> {
+    ) -> Result<(String, Option<Option<String>>), PlayError> {
         let Some(fref) = FunctionRef::parse(function_name) else {
-            return Ok(String::new());
+            return Ok((String::new(), None));
         };
-        let name = self.session.function_name(&fref.name);
+        let name = self.function_name(&fref.name);
         let qualifier = qualifier.map(str::to_string).or(fref.qualifier);
-        let policy = self.session.call(&Operation::GetPolicy {
+        let policy = self.session.get().call(&Operation::GetPolicy {
             function_name: name.clone(),
             qualifier: qualifier.clone(),
         })?;
         if policy.status() == 200 {
             if let Some(r) = policy.revision_id(None) {
-                return Ok(r);
+                return Ok((r.clone(), Some(Some(r))));
             }
         }
+        let seen = Stored::read(policy)
+            .revision()
+            .map(|r| r.map(str::to_string));
         let (reply, container) = match qualifier {
             Some(q) if QualifierKind::of(&q) == QualifierKind::Alias => (
-                self.session.call(&Operation::GetAlias { name, alias: q })?,
+                self.session
+                    .get()
+                    .call(&Operation::GetAlias { name, alias: q })?,
                 None,
             ),
             q => (
                 self.session
+                    .get()
                     .call(&Operation::GetFunction { name, qualifier: q })?,
                 Some("Configuration"),
             ),
         };
-        Ok(reply.revision_id(container).unwrap_or_default())
+        Ok((reply.revision_id(container).unwrap_or_default(), seen))
     }
 }
 
@@ -315,13 +489,15 @@ impl Player<'_> {
     /// Removes what the session created, where the target allows it (best effort; again on
     /// drop, where there is nothing left to remove).
     pub fn finish(&mut self) {
-        self.session.finish();
+        if let Seat::Own(s) = &mut self.session {
+            s.finish();
+        }
     }
 }
 
 impl Drop for Player<'_> {
     /// Removes what the session created: a case leaves nothing behind on a shared target.
     fn drop(&mut self) {
-        self.session.finish();
+        self.finish();
     }
 }

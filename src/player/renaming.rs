@@ -15,6 +15,9 @@ pub struct Renaming {
     /// `:function:<case name>` and `:function:<target name>`.
     case: String,
     target: String,
+    /// The names quoted alone, as validation messages quote a FunctionName: `'<name>'`.
+    case_quoted: String,
+    target_quoted: String,
 }
 
 impl Renaming {
@@ -22,6 +25,8 @@ impl Renaming {
         Renaming {
             case: format!(":function:{case_name}"),
             target: format!(":function:{target_name}"),
+            case_quoted: format!("'{case_name}'"),
+            target_quoted: format!("'{target_name}'"),
         }
     }
 
@@ -49,6 +54,7 @@ impl Renaming {
 
     fn text_to_case(&self, s: &str) -> String {
         s.replace(&self.target, &self.case)
+            .replace(&self.target_quoted, &self.case_quoted)
     }
 
     /// The expectation with the target's names.
@@ -76,6 +82,11 @@ impl Renaming {
             actual: self.text_to_case(&d.actual),
             ..d
         }
+    }
+
+    /// A JSON value (a stored statement) with the case's names.
+    pub fn value_back(&self, v: &serde_json::Value) -> serde_json::Value {
+        rename_in_json(v, &|x| self.text_to_case(x))
     }
 
     /// The answer with the case's names.

@@ -30,15 +30,23 @@ impl Reference {
         let resolved = self.resolve(&req.function_name, req.qualifier.as_deref(), Purpose::Add)?;
         let policy_key = hooks.policy_key(resolved.qualifier.clone());
         let sid = members.statement_id.clone().unwrap_or_default();
-        self.check_revision_and_sid(&resolved, &policy_key, &members, &sid)?;
+        // A refusal that a store fault stores anyway is answered after the statement is stored;
+        // any later refusal gives way to it, as it came first.
+        let refusal = match self.check_revision_and_sid(&resolved, &policy_key, &members, &sid) {
+            Ok(()) => None,
+            Err(e) if hooks.stores_refused(&e) => Some(e),
+            Err(e) => return Err(e),
+        };
+        let first = |e: LambdaError| refusal.clone().unwrap_or(e);
         // Validation guarantees the required members are present.
         let action = members.action.clone().unwrap_or_default();
         let principal = members.principal.clone().unwrap_or_default();
-        let kind = hooks.principal(
-            principal::classify(&principal).map_err(|e| principal_error(e, &principal)),
-        )?;
-        check_url_options(hooks, &members, &action)?;
-        self.check_public(&resolved, &members, kind)?;
+        let kind = hooks
+            .principal(principal::classify(&principal).map_err(|e| principal_error(e, &principal)))
+            .map_err(first)?;
+        check_url_options(hooks, &members, &action).map_err(first)?;
+        self.check_public(&resolved, &members, kind)
+            .map_err(first)?;
         let statement = self.statement(
             &resolved,
             hooks.statement_members(members),
@@ -59,23 +67,31 @@ impl Reference {
         )
         .len();
         if size > POLICY_SIZE_LIMIT && hooks.limits_policy_size() {
-            return Err(LambdaError::new(
+            return Err(first(LambdaError::new(
                 ErrorKind::PolicyLengthExceeded,
                 Rule::PolicyTooLarge,
                 format!("The final policy size ({size}) is bigger than the limit ({POLICY_SIZE_LIMIT})."),
-            ));
+            )));
         }
         let revision = self.next_revision();
         let text = hooks.statement_text(&statement, compact.clone());
-        let Some(f) = self.functions.get_mut(&resolved.name) else {
-            unreachable!("resolve() returned an existing function")
-        };
-        let policy = f.policies.entry(policy_key).or_insert_with(|| Policy {
-            statements: Vec::new(),
-            revision: String::new(),
-        });
-        policy.statements.push((sid, compact));
-        policy.revision = revision;
+        if hooks.stores_statement() {
+            let Some(f) = self.functions.get_mut(&resolved.name) else {
+                unreachable!("resolve() returned an existing function")
+            };
+            let policy = f
+                .policies
+                .entry(hooks.store_key(policy_key))
+                .or_insert_with(|| Policy {
+                    statements: Vec::new(),
+                    revision: String::new(),
+                });
+            policy.statements.push((sid, compact));
+            policy.revision = revision;
+        }
+        if let Some(e) = refusal {
+            return Err(e);
+        }
         Ok(Added { statement: text })
     }
 

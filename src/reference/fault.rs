@@ -40,10 +40,14 @@ pub enum Fault {
     OrgIdLostWithAccount,
     AliasResourceUnqualified,
     PrettyStatement,
+    RefusedStillStored,
+    ConflictStoresDuplicate,
+    StoredUnderOtherQualifier,
+    StatementNeverStored,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 32] = [
+    pub const ALL: [Fault; 36] = [
         Fault::StatementIdMaxOffByOne,
         Fault::UnicodeDigits,
         Fault::UnicodeSpace,
@@ -76,6 +80,10 @@ impl Fault {
         Fault::OrgIdLostWithAccount,
         Fault::AliasResourceUnqualified,
         Fault::PrettyStatement,
+        Fault::RefusedStillStored,
+        Fault::ConflictStoresDuplicate,
+        Fault::StoredUnderOtherQualifier,
+        Fault::StatementNeverStored,
     ];
 
     pub fn id(self) -> &'static str {
@@ -192,6 +200,22 @@ impl Fault {
             Fault::PrettyStatement => (
                 "pretty-statement",
                 "the Statement string is pretty-printed, not compact",
+            ),
+            Fault::RefusedStillStored => (
+                "refused-still-stored",
+                "a request refused with 412 (RevisionId mismatch) still stores its statement",
+            ),
+            Fault::ConflictStoresDuplicate => (
+                "conflict-stores-duplicate",
+                "a duplicate StatementId answers 409 but is stored again",
+            ),
+            Fault::StoredUnderOtherQualifier => (
+                "stored-under-other-qualifier",
+                "a statement on a version or alias is stored in the unqualified policy",
+            ),
+            Fault::StatementNeverStored => (
+                "statement-never-stored",
+                "a 201 whose statement is never stored",
             ),
         }
     }

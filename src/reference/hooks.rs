@@ -12,6 +12,8 @@
 //! - **state**: which policy a statement goes to and which RevisionId it must match;
 //! - **principal**: which principals pass and how they are written;
 //! - **statement and size**: what the statement holds, its key order and text, the size limit;
+//! - **store**: whether and where an answered request's statement is stored (faults whose
+//!   answers are all right and only the stored policy is wrong);
 //! - **status**: the status of a success, at the wire.
 
 use super::answer::LambdaError;
@@ -223,6 +225,31 @@ impl Hooks {
     /// Whether the final policy size is limited.
     pub fn limits_policy_size(self) -> bool {
         !self.is(Fault::NoPolicyLimit)
+    }
+
+    // ---- store -----------------------------------------------------------------------------
+
+    /// Whether a request refused with `e` stores its statement anyway.
+    pub fn stores_refused(self, e: &LambdaError) -> bool {
+        match self.0 {
+            Some(Fault::RefusedStillStored) => e.rule == Rule::RevisionMismatch,
+            Some(Fault::ConflictStoresDuplicate) => e.rule == Rule::DuplicateStatementId,
+            _ => false,
+        }
+    }
+
+    /// Whether an accepted statement is stored at all.
+    pub fn stores_statement(self) -> bool {
+        !self.is(Fault::StatementNeverStored)
+    }
+
+    /// The policy an accepted statement for `key` is stored in.
+    pub fn store_key(self, key: Option<String>) -> Option<String> {
+        if self.is(Fault::StoredUnderOtherQualifier) {
+            None
+        } else {
+            key
+        }
     }
 
     // ---- status ----------------------------------------------------------------------------

@@ -501,5 +501,79 @@ impl Reference {
     }
 }
 
+/// A policy's statements as (Sid, statement as compact JSON), in order.
+pub(crate) type Statements = Vec<(String, String)>;
+
+/// The case player's mirror of a target: a pooled fixture's state is kept as a reference
+/// world, which needs a few writes and reads no Lambda operation offers.
+impl Reference {
+    /// The function and policy key a GetPolicy of `function_name` and `qualifier` reads, when
+    /// they name an existing function, version or alias.
+    pub(crate) fn policy_address(
+        &self,
+        function_name: &str,
+        qualifier: Option<&str>,
+    ) -> Option<(String, Option<String>)> {
+        let r = self
+            .resolve(function_name, qualifier, resolve::Purpose::Read)
+            .ok()?;
+        Some((r.name, r.qualifier))
+    }
+
+    /// The statements of function `name`'s policy `key` as (Sid, compact JSON), in order.
+    pub(crate) fn statements(&self, name: &str, key: &Option<String>) -> Statements {
+        self.functions
+            .get(name)
+            .and_then(|f| f.policies.get(key))
+            .map(|p| p.statements.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every policy of function `name`: its key and statements, in key order.
+    pub(crate) fn policies(&self, name: &str) -> Vec<(Option<String>, Statements)> {
+        let Some(f) = self.functions.get(name) else {
+            return Vec::new();
+        };
+        let mut out: Vec<_> = f
+            .policies
+            .iter()
+            .map(|(k, p)| (k.clone(), p.statements.clone()))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    /// Sets function `name`'s policy `key` to `statements` (none: no policy), with a new
+    /// RevisionId.
+    pub(crate) fn replace_policy(
+        &mut self,
+        name: &str,
+        key: Option<String>,
+        statements: Statements,
+    ) {
+        let revision = self.next_revision();
+        if let Some(f) = self.functions.get_mut(name) {
+            if statements.is_empty() {
+                f.policies.remove(&key);
+            } else {
+                f.policies.insert(
+                    key,
+                    Policy {
+                        statements,
+                        revision,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Function `name` as `other` has it (versions, aliases, policies), replacing any here.
+    pub(crate) fn copy_function(&mut self, other: &Reference, name: &str) {
+        if let Some(f) = other.functions.get(name) {
+            self.functions.insert(name.to_string(), f.clone());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@
 //! the 2024/2025 order `AWS:SourceAccount, lambda:FunctionUrlAuthType, aws:PrincipalOrgID`, with
 //! `lambda:EventSourceToken` last and the `Bool` operator after `ArnLike` (both not recorded).
 
+use crate::contract::{POLICY_ID, POLICY_VERSION};
 use crate::reference::request::Members;
 use serde_json::{json, Map, Value};
 
@@ -55,7 +56,7 @@ fn condition(m: &Members) -> Map<String, Value> {
 /// The policy document as compact JSON, `{"Version":"2012-10-17","Id":"default","Statement":[...]}`,
 /// from its statements' compact JSON texts (concatenated, not re-serialised).
 pub fn policy<'a>(statements: impl IntoIterator<Item = &'a str>) -> String {
-    let mut out = String::from(r#"{"Version":"2012-10-17","Id":"default","Statement":["#);
+    let mut out = format!(r#"{{"Version":"{POLICY_VERSION}","Id":"{POLICY_ID}","Statement":["#);
     for (i, s) in statements.into_iter().enumerate() {
         if i > 0 {
             out.push(',');

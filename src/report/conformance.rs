@@ -2,7 +2,7 @@
 //! known divergence categories conform to AWS, each divergence with a one-line example and the
 //! case id that replays it. Built from JSON reports, so it can be regenerated from CI artefacts.
 
-use crate::outcome::member_of;
+use crate::outcome::{member_of, POLICY, POLICY_GRANT, POLICY_REVISION};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -242,6 +242,44 @@ fn table(out: &mut String, heading: &str, first: &str, rows: &BTreeMap<String, R
     }
 }
 
+/// What the target stored (the stored-policy check): how many cases it ran on, and how many
+/// left a statement AWS would not have (access AWS refused, granted), another policy than AWS's,
+/// or a RevisionId that changed when AWS's did not (or the other way round), with examples.
+fn stored_table(out: &mut String, cases: &[Value]) {
+    let checked = cases.iter().filter(|c| !c["stored"].is_null()).count();
+    if checked == 0 {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n### Stored policy\n\nAfter {checked} of the {} cases the policy the request addressed was read back and compared with what AWS stores.\n",
+        cases.len()
+    );
+    let _ = writeln!(out, "| difference | cases | examples |\n|---|---:|---|");
+    for (field, label) in [
+        (
+            POLICY_GRANT,
+            "a statement AWS would not have stored (**grants access AWS refused**)",
+        ),
+        (
+            POLICY,
+            "another policy than AWS's (statements missing, changed or reordered; Version, Id)",
+        ),
+        (
+            POLICY_REVISION,
+            "the RevisionId changed when AWS's did not, or the other way round",
+        ),
+    ] {
+        let hit: Vec<&str> = cases
+            .iter()
+            .filter(|c| differing_fields(c).contains(&field))
+            .filter_map(|c| c["id"].as_str())
+            .collect();
+        let examples: Vec<String> = hit.iter().take(3).map(|id| format!("`{id}`")).collect();
+        let _ = writeln!(out, "| {label} | {} | {} |", hit.len(), examples.join(", "));
+    }
+}
+
 /// The markdown report for `runs`, in the order given.
 pub fn conformance_markdown(runs: &[EmulatorRun<'_>]) -> String {
     let mut out = String::from("# Conformance to AWS Lambda AddPermission\n\n");
@@ -321,6 +359,7 @@ pub fn conformance_markdown(runs: &[EmulatorRun<'_>]) -> String {
             "category",
             &categories,
         );
+        stored_table(&mut out, &cases);
         let buckets = r["buckets"].as_array().cloned().unwrap_or_default();
         if !buckets.is_empty() {
             let _ = writeln!(out, "\n### Findings\n");

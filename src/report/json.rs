@@ -23,6 +23,11 @@ pub fn json_report(results: &[CaseResult], info: &RunInfo) -> Value {
             "setup-failure": s.setup_failure,
             "target-error": s.target_error,
         },
+        "requests": info.requests.as_ref().map(|r| json!({
+            "total": r.total(),
+            "per_case": r.total() as f64 / results.len().max(1) as f64,
+            "by_operation": r.by_operation,
+        })),
         "buckets": buckets(results),
         "cases": results.iter().map(|r| case(r, info)).collect::<Vec<_>>(),
     })
@@ -43,6 +48,8 @@ pub(super) fn case(r: &CaseResult, info: &RunInfo) -> Value {
         "curl": r.sent.as_ref().map(|s| curl_command(s, &info.endpoint)),
         // A failing generated case: the id it was shrunk from, steps kept, candidates tried.
         "shrunk": r.shrunk,
+        // What AWS and the target hold for the request's function and qualifier afterwards.
+        "stored": r.stored,
     })
 }
 

@@ -29,7 +29,7 @@ pub use step_summary::step_summary;
 pub use text::{baseline_block, pair_report, text_report, Side};
 
 use crate::outcome::Compare;
-use crate::target::{Endpoint, Signing, Target};
+use crate::target::{Endpoint, Requests, Signing, Target};
 use std::time::SystemTime;
 
 /// What a report says about the run besides the results.
@@ -40,14 +40,19 @@ pub struct RunInfo {
     /// Where curl commands send requests: the target's, or [`PLACEHOLDER_BASE_URL`].
     pub endpoint: Endpoint,
     pub compare: Compare,
+    /// The requests the run sent, by operation (`None` for in-process targets).
+    pub requests: Option<Requests>,
 }
 
 impl RunInfo {
+    /// What to report of a run on `target`; call it when the run is over, as it reads how
+    /// many requests were sent.
     pub fn new(target: &dyn Target, compare: Compare) -> RunInfo {
         RunInfo {
             target: target.name(),
             endpoint: endpoint(target),
             compare,
+            requests: target.requests(),
         }
     }
 }

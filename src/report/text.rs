@@ -4,8 +4,11 @@
 
 use super::buckets::{buckets, buckets_block, pair_buckets};
 use super::curl::curl_command;
-use crate::outcome::{CaseResult, Difference, PairResult, PairVerdict, Summary, Verdict};
-use crate::target::Endpoint;
+use super::RunInfo;
+use crate::outcome::{
+    CaseResult, Difference, PairResult, PairVerdict, Summary, Verdict, POLICY_GRANT,
+};
+use crate::target::{Endpoint, Requests};
 use serde_json::Value;
 use std::fmt::Write;
 
@@ -168,6 +171,25 @@ pub fn case_block(r: &CaseResult, endpoint: &Endpoint) -> String {
     }
     let mut out = String::new();
     header(&mut out, &r.verdict.as_str().to_uppercase(), &r.id, r);
+    if r.differences.iter().any(|d| d.field == POLICY_GRANT) {
+        let _ = writeln!(
+            out,
+            "  GRANTS ACCESS AWS REFUSED: the target stored a statement AWS would not have"
+        );
+    }
+    if let Some(check) = r.stored.as_ref().filter(|c| c.inferred) {
+        if r.differences.iter().any(|d| d.field.starts_with("policy")) {
+            let _ = writeln!(
+                out,
+                "  (the stored policy AWS holds is inferred: the reference played the case{})",
+                if check.expected.is_none() {
+                    ", and stores none"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
     let rows = case_rows(r);
     if !rows.is_empty() {
         table(&mut out, ("expected", "actual"), &rows);
@@ -193,16 +215,38 @@ pub fn summary_block(s: &Summary) -> String {
     out
 }
 
-/// The whole report of a run: every failing case, the findings they group into, the summary.
-pub fn text_report(results: &[CaseResult], endpoint: &Endpoint) -> String {
-    let mut out: String = results.iter().map(|r| case_block(r, endpoint)).collect();
+/// The whole report of a run: every failing case, the findings they group into, what the run
+/// cost the target, the summary.
+pub fn text_report(results: &[CaseResult], info: &RunInfo) -> String {
+    let mut out: String = results
+        .iter()
+        .map(|r| case_block(r, &info.endpoint))
+        .collect();
     let groups = buckets(results);
     if !groups.is_empty() {
         out.push('\n');
         out.push_str(&buckets_block(&groups));
     }
+    if let Some(requests) = &info.requests {
+        out.push_str(&costs_line(requests, results.len()));
+    }
     out.push_str(&summary_block(&Summary::of(results)));
     out
+}
+
+/// `requests: 1,234 (1.5 per case): AddPermission 840, GetPolicy 700, ...`.
+pub fn costs_line(requests: &Requests, cases: usize) -> String {
+    let ops: Vec<String> = requests
+        .by_operation
+        .iter()
+        .map(|(op, n)| format!("{op} {n}"))
+        .collect();
+    format!(
+        "requests: {} ({:.2} per case): {}\n",
+        requests.total(),
+        requests.total() as f64 / cases.max(1) as f64,
+        ops.join(", ")
+    )
 }
 
 /// One side of `addperm diff`: its label (`a: reference`) and endpoint for curl commands.
@@ -357,6 +401,7 @@ mod tests {
                 error_type: Some(None),
                 message_like: None,
                 statement: Some(json!({"Sid": "a", "Effect": "Allow"})),
+                policy: None,
             },
             actual: Some(Observed {
                 status: 201,
@@ -377,6 +422,7 @@ mod tests {
                 sent_function_name: None,
             }),
             shrunk: None,
+            stored: None,
         }
     }
 
@@ -406,7 +452,13 @@ mod tests {
             verdict: Verdict::Pass,
             ..mismatch()
         };
-        let text = text_report(&[pass, mismatch()], &Endpoint::unsigned("http://x"));
+        let info = RunInfo {
+            target: "t".into(),
+            endpoint: Endpoint::unsigned("http://x"),
+            compare: Default::default(),
+            requests: None,
+        };
+        let text = text_report(&[pass, mismatch()], &info);
         assert!(!text.contains("MISMATCH ok"));
         assert!(text.contains("1 finding from 1 case:"), "{text}");
         assert!(text.ends_with("1 passed, 1 failed\n"), "{text}");

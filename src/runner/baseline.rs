@@ -192,6 +192,7 @@ mod tests {
                 error_type: None,
                 message_like: None,
                 statement: None,
+                policy: None,
             },
             actual: Some(Observed {
                 status,
@@ -209,6 +210,7 @@ mod tests {
             detail: None,
             sent: None,
             shrunk: None,
+            stored: None,
         }
     }
 

@@ -1,8 +1,10 @@
 //! Comparing what a target answered with what a case expects.
 
 use crate::case::Expect;
-use crate::outcome::{Compare, Difference};
+use crate::outcome::{Compare, Difference, StoredCheck, POLICY, POLICY_GRANT, POLICY_REVISION};
+use crate::player::sid;
 use crate::target::Observed;
+use serde_json::Value;
 
 fn show(v: Option<&str>) -> String {
     v.map_or_else(|| "-".to_string(), str::to_string)
@@ -119,6 +121,109 @@ pub fn compare(expect: &Expect, actual: &Observed, mode: Compare) -> Vec<Differe
     out
 }
 
+/// Every difference between what AWS stores and what the target stored: statements the target
+/// has that AWS would not (`policy-grant`: access AWS refused, granted), any other difference of
+/// the statements (missing, changed, reordered) or of `Version`/`Id` (`policy`), and a
+/// RevisionId that changed when AWS's did not or the other way round (`policy-revision`).
+pub fn compare_stored(check: &StoredCheck) -> Vec<Difference> {
+    let show = |p: &Option<Value>| {
+        p.as_ref()
+            .map_or_else(|| "(no policy)".into(), Value::to_string)
+    };
+    let mut out = Vec::new();
+    let actual = match &check.actual {
+        Err(why) => {
+            out.push(Difference {
+                field: POLICY,
+                expected: show(&check.expected),
+                actual: why.clone(),
+            });
+            return out;
+        }
+        Ok(actual) => actual,
+    };
+    let statements = |p: &Option<Value>| -> Vec<Value> {
+        p.as_ref()
+            .and_then(|d| d.get("Statement"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (expected_s, actual_s) = (statements(&check.expected), statements(actual));
+    // Each stored statement matched to one AWS stores; what is left over on the target's side
+    // under a Sid AWS does not have (or more often than AWS has it) was granted by the target.
+    let mut unmatched = expected_s.clone();
+    let mut extra = Vec::new();
+    for s in &actual_s {
+        match unmatched.iter().position(|e| e == s) {
+            Some(i) => {
+                unmatched.remove(i);
+            }
+            None => extra.push(s.clone()),
+        }
+    }
+    let sids = |v: &[Value]| -> Vec<String> { v.iter().map(|s| sid(s).to_string()).collect() };
+    // An extra statement under the Sid of an unmatched AWS statement is that statement changed.
+    let (mut expected_sids, mut granted) = (sids(&unmatched), Vec::new());
+    for s in extra {
+        match expected_sids.iter().position(|e| e == sid(&s)) {
+            Some(i) => {
+                expected_sids.remove(i);
+            }
+            None => granted.push(s),
+        }
+    }
+    if !granted.is_empty() {
+        out.push(Difference {
+            field: POLICY_GRANT,
+            expected: show(&check.expected),
+            actual: Value::Array(granted.clone()).to_string(),
+        });
+    }
+    let header = |p: &Option<Value>| {
+        p.as_ref()
+            .map(|d| (d.get("Version").cloned(), d.get("Id").cloned()))
+    };
+    // Without what it granted, the target must hold AWS's statements, in AWS's order, under
+    // AWS's Version and Id.
+    let headers_differ =
+        actual.is_some() && check.expected.is_some() && header(actual) != header(&check.expected);
+    if without(&actual_s, &granted) != expected_s || headers_differ {
+        out.push(Difference {
+            field: POLICY,
+            expected: show(&check.expected),
+            actual: show(actual),
+        });
+    }
+    if let Some((aws, target)) = check.revision_changed {
+        if aws != target {
+            let said = |changed: bool| if changed { "changed" } else { "unchanged" }.to_string();
+            out.push(Difference {
+                field: POLICY_REVISION,
+                expected: said(aws),
+                actual: said(target),
+            });
+        }
+    }
+    out
+}
+
+/// `statements` without the first occurrence of each of `granted`.
+fn without(statements: &[Value], granted: &[Value]) -> Vec<Value> {
+    let mut left: Vec<&Value> = granted.iter().collect();
+    statements
+        .iter()
+        .filter(|s| match left.iter().position(|g| g == s) {
+            Some(i) => {
+                left.remove(i);
+                false
+            }
+            None => true,
+        })
+        .cloned()
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +235,7 @@ mod tests {
             error_type: None,
             message_like: None,
             statement: None,
+            policy: None,
         }
     }
 

@@ -13,22 +13,52 @@ pub use pair::compare_pair;
 pub use shard::Shard;
 
 use crate::case::Case;
-use crate::outcome::{CaseResult, Compare, Verdict};
-use crate::player::{PlayError, Player};
+use crate::contract::{POLICY_ID, POLICY_VERSION};
+use crate::outcome::{CaseResult, Compare, StoredCheck, Verdict};
+use crate::player::{self, PlayError, Played, Player, Pool, Read, Stored, WorldPlay};
 use crate::target::Target;
+use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+/// How a case's `given` functions are provided on a target that keeps state between cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Fixtures {
+    /// Lent from a pool per worker, where the reference shows the case cannot tell them from
+    /// new ones (see the player's pool); made once, deleted at the end of the run.
+    #[default]
+    Reuse,
+    /// Made for every case and deleted after it.
+    Fresh,
+}
+
 /// Options of a run.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RunOptions {
     pub compare: Compare,
     /// Parallel sessions; 0 or 1 runs cases one after the other.
     pub jobs: usize,
+    pub fixtures: Fixtures,
+    /// Whether the policy the request addressed is read after each case and compared with
+    /// what AWS stores (at `--compare message` and `exact`).
+    pub state_check: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            compare: Compare::default(),
+            jobs: 0,
+            fixtures: Fixtures::default(),
+            state_check: true,
+        }
+    }
 }
 
 /// Runs every case against `target`; results come back in case order. `progress` is called
-/// once per finished case (from any worker thread).
+/// once per finished case (from any worker thread). With [`Fixtures::Reuse`] on a target that
+/// keeps state between cases, each worker lends fixtures from a pool of its own.
 pub fn run(
     target: &dyn Target,
     cases: &[Case],
@@ -38,15 +68,22 @@ pub fn run(
     let jobs = options.jobs.max(1).min(cases.len().max(1));
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<CaseResult>>> = Mutex::new(vec![None; cases.len()]);
+    let pooled = options.fixtures == Fixtures::Reuse && target.reusable_fixtures();
     std::thread::scope(|scope| {
         for _ in 0..jobs {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(case) = cases.get(i) else { break };
-                let result = run_case(target, case, options.compare);
-                progress(&result);
-                if let Ok(mut r) = results.lock() {
-                    r[i] = Some(result);
+            scope.spawn(|| {
+                let mut pool = None;
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(case) = cases.get(i) else { break };
+                    if pooled && pool.is_none() {
+                        pool = Pool::open(target).ok();
+                    }
+                    let result = play_case(target, case, options, pool.as_mut());
+                    progress(&result);
+                    if let Ok(mut r) = results.lock() {
+                        r[i] = Some(result);
+                    }
                 }
             });
         }
@@ -59,8 +96,22 @@ pub fn run(
         .collect()
 }
 
-/// Runs one case in a session of its own.
+/// Runs one case in a session of its own, with the stored-policy check.
 pub fn run_case(target: &dyn Target, case: &Case, mode: Compare) -> CaseResult {
+    let options = RunOptions {
+        compare: mode,
+        ..RunOptions::default()
+    };
+    play_case(target, case, &options, None)
+}
+
+/// Runs one case: with fixtures from `pool`, or in a session of its own.
+fn play_case(
+    target: &dyn Target,
+    case: &Case,
+    options: &RunOptions,
+    pool: Option<&mut Pool>,
+) -> CaseResult {
     let mut result = CaseResult {
         id: case.id.clone(),
         tags: case.tags.clone(),
@@ -71,16 +122,32 @@ pub fn run_case(target: &dyn Target, case: &Case, mode: Compare) -> CaseResult {
         detail: None,
         sent: None,
         shrunk: None,
+        stored: None,
     };
-    let mut player = match Player::open(target) {
+    let state_check = options.state_check && options.compare >= Compare::Message;
+    let vars = target.placeholders();
+    // The case on a fresh world: what AWS stores, and what a lent fixture must match.
+    let fresh = (state_check || pool.is_some())
+        .then(|| {
+            let mut world = player::fresh_world(&vars);
+            player::world_play(&mut world, &vars, &case.given, &case.request).ok()
+        })
+        .flatten();
+    let played = match pool {
+        Some(pool) => pool
+            .play(&case.given, &case.request, fresh.as_ref())
+            .map(|p| (p.played, p.read)),
+        None => Player::open(target)
+            .map_err(PlayError::from)
+            .and_then(|mut player| {
+                let checked = fresh
+                    .as_ref()
+                    .filter(|f| state_check && f.addressed.is_some());
+                player.play_reading(&case.given, &case.request, checked)
+            }),
+    };
+    let (played, read) = match played {
         Ok(p) => p,
-        Err(e) => {
-            result.detail = Some(e.to_string());
-            return result;
-        }
-    };
-    let played = match player.play(&case.given, &case.request) {
-        Ok(played) => played,
         Err(e) => {
             result.verdict = match e {
                 PlayError::Setup(_) => Verdict::SetupFailure,
@@ -92,13 +159,19 @@ pub fn run_case(target: &dyn Target, case: &Case, mode: Compare) -> CaseResult {
     };
     result.sent = Some(played.prepared.sent.clone());
     let expected = played.resolve(&case.expect);
-    let (differences, observed) = match played.judge(&expected, |e, o| compare(e, o, mode)) {
-        Ok(judged) => judged,
-        Err(e) => {
-            result.detail = Some(e.to_string());
-            return result;
-        }
-    };
+    let (mut differences, observed) =
+        match played.judge(&expected, |e, o| compare(e, o, options.compare)) {
+            Ok(judged) => judged,
+            Err(e) => {
+                result.detail = Some(e.to_string());
+                return result;
+            }
+        };
+    if let (true, Some(fresh), Some(read)) = (state_check, &fresh, &read) {
+        let check = stored_check(&expected, fresh, read, &played);
+        differences.extend(compare::compare_stored(&check));
+        result.stored = Some(check);
+    }
     result.verdict = if differences.is_empty() {
         Verdict::Pass
     } else {
@@ -108,6 +181,75 @@ pub fn run_case(target: &dyn Target, case: &Case, mode: Compare) -> CaseResult {
     result.expected = expected;
     result.actual = Some(observed);
     result
+}
+
+/// What AWS stores and what the target stored, under the case's names.
+fn stored_check(
+    expected: &crate::case::Expect,
+    fresh: &WorldPlay,
+    read: &Read,
+    played: &Played,
+) -> StoredCheck {
+    let document = |statements: Vec<Value>| {
+        (!statements.is_empty())
+            .then(|| json!({"Version": POLICY_VERSION, "Id": POLICY_ID, "Statement": statements}))
+    };
+    let (expected_policy, inferred) = match &expected.policy {
+        Some(Value::Null) => (None, false),
+        Some(p) => (Some(p.clone()), false),
+        None => (
+            document(
+                fresh
+                    .after
+                    .iter()
+                    .filter_map(|(_, text)| serde_json::from_str(text).ok())
+                    .collect(),
+            ),
+            true,
+        ),
+    };
+    let actual = match &read.stored {
+        Stored::Unreadable(why) => Err(why.clone()),
+        stored => {
+            let mut leftovers: HashMap<&str, usize> = HashMap::new();
+            for s in &read.leftovers {
+                *leftovers.entry(s.as_str()).or_default() += 1;
+            }
+            let statements: Vec<Value> = stored
+                .statements()
+                .iter()
+                .filter(|s| match leftovers.get_mut(player::sid(s)) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        false
+                    }
+                    _ => true,
+                })
+                .map(|s| match &played.prepared.renaming {
+                    Some(r) => r.value_back(s),
+                    None => s.clone(),
+                })
+                .collect();
+            Ok(match stored {
+                Stored::Policy { document: d, .. } if !statements.is_empty() => {
+                    let mut d = d.clone();
+                    d["Statement"] = Value::Array(statements);
+                    Some(d)
+                }
+                _ => None,
+            })
+        }
+    };
+    let revision_changed = match (&read.revision_before, read.stored.revision()) {
+        (Some(before), Some(after)) => Some((fresh.revision_changed, before.as_deref() != after)),
+        _ => None,
+    };
+    StoredCheck {
+        expected: expected_policy,
+        inferred,
+        actual,
+        revision_changed,
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! with the case's expectation, which makes any implementation an oracle for another.
 
 use crate::case::Case;
-use crate::outcome::{CaseResult, Compare, Difference, PairResult, PairVerdict};
+use crate::outcome::{CaseResult, Compare, Difference, PairResult, PairVerdict, POLICY};
 use crate::target::Observed;
 
 /// Every difference between answer `a` and answer `b` at strictness `mode`, field by field as
@@ -64,12 +64,31 @@ fn compare_answers(a: &Observed, b: &Observed, mode: Compare) -> Vec<Difference>
     out
 }
 
+/// What A and B stored for the request's function and qualifier, where both were read: the
+/// same policy (as JSON values), or one `policy` difference.
+fn compare_stored_pair(a: &CaseResult, b: &CaseResult, mode: Compare) -> Option<Difference> {
+    let (Some(x), Some(y)) = (&a.stored, &b.stored) else {
+        return None;
+    };
+    let show = |p: &Result<Option<serde_json::Value>, String>| match p {
+        Ok(Some(doc)) => doc.to_string(),
+        Ok(None) => "(no policy)".to_string(),
+        Err(why) => why.clone(),
+    };
+    (mode >= Compare::Message && x.actual != y.actual).then(|| Difference {
+        field: POLICY,
+        expected: show(&x.actual),
+        actual: show(&y.actual),
+    })
+}
+
 /// Judges one case run on A (`a`) and on B. Both results name functions as the case does
 /// (the runner maps a renaming session's names back), so targets that rename compare equal.
 pub fn compare_pair(case: &Case, a: &CaseResult, b: &CaseResult, mode: Compare) -> PairResult {
     let (verdict, differences) = match (&a.actual, &b.actual) {
         (Some(x), Some(y)) => {
-            let d = compare_answers(x, y, mode);
+            let mut d = compare_answers(x, y, mode);
+            d.extend(compare_stored_pair(a, b, mode));
             let verdict = if d.is_empty() {
                 PairVerdict::Same
             } else {
@@ -134,6 +153,7 @@ mod tests {
                 sent_function_name: None,
             }),
             shrunk: None,
+            stored: None,
         }
     }
 

@@ -6,12 +6,14 @@ mod observe;
 mod reference;
 mod sign;
 
+pub(crate) use http::rename as unique_name;
 pub use http::{BadUrl, HttpOptions, HttpTarget, Isolation};
 pub use observe::{observe, Observed};
 pub use reference::ReferenceTarget;
 pub use sign::{Credentials, Signing};
 
 use crate::case::Placeholders;
+
 use crate::wire::{Answer, Operation, Response};
 
 /// Why a target gave no usable HTTP answer.
@@ -41,6 +43,17 @@ pub trait Target: Send + Sync {
     /// `curl` line that reproduces a request against it. `None` for in-process targets, which
     /// have no address.
     fn endpoint(&self) -> Option<Endpoint> {
+        None
+    }
+    /// Whether a case's fixtures may be lent from a pool: true for a target that keeps state
+    /// between sessions and where names need not be exact. The in-process reference gives
+    /// every case a fresh world for less than checking a lent fixture costs.
+    fn reusable_fixtures(&self) -> bool {
+        false
+    }
+    /// The requests sent to the target so far, by operation; `None` for in-process targets,
+    /// where an operation is a function call.
+    fn requests(&self) -> Option<Requests> {
         None
     }
 }
@@ -142,6 +155,35 @@ impl Reply {
         match self {
             Reply::Wire(r) => r,
             Reply::Typed(a) => a.into_response(),
+        }
+    }
+}
+
+/// Requests sent to a target, by operation name: what a run cost it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Requests {
+    pub by_operation: std::collections::BTreeMap<&'static str, u64>,
+}
+
+impl Requests {
+    /// Counts one request of `operation`.
+    pub fn add(&mut self, operation: &'static str) {
+        *self.by_operation.entry(operation).or_default() += 1;
+    }
+
+    pub fn total(&self) -> u64 {
+        self.by_operation.values().sum()
+    }
+
+    /// The requests sent since `before` was read.
+    pub fn since(&self, before: &Requests) -> Requests {
+        Requests {
+            by_operation: self
+                .by_operation
+                .iter()
+                .map(|(op, n)| (*op, n - before.by_operation.get(op).copied().unwrap_or(0)))
+                .filter(|(_, n)| *n > 0)
+                .collect(),
         }
     }
 }

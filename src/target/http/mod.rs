@@ -14,8 +14,11 @@ use super::sign::Signing;
 use super::{Endpoint, Session, Target, TargetError};
 use crate::case::Placeholders;
 use crate::contract::provisioning;
+
+use super::Requests;
 use crate::wire::{Operation, Response};
 use std::io;
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 /// How cases are kept apart on a target that is shared between them.
@@ -75,6 +78,8 @@ pub struct HttpTarget {
     base: String,
     agent: ureq::Agent,
     options: HttpOptions,
+    /// Requests sent, by operation: what a run cost the target.
+    sent: Mutex<Requests>,
 }
 
 /// Idle connections kept per host: more than any sensible `--jobs`, so parallel sessions do
@@ -124,11 +129,15 @@ impl HttpTarget {
                 resolve::CachingResolver::default(),
             ),
             options,
+            sent: Mutex::default(),
         })
     }
 
     /// Sends one request and reads the whole answer.
     fn call(&self, op: &Operation) -> Result<Response, TargetError> {
+        if let Ok(mut sent) = self.sent.lock() {
+            sent.add(op.name());
+        }
         let request = op.to_http();
         let url = format!("{}{}", self.base, request.path_and_query());
         let mut headers: Vec<(String, String)> = Vec::new();
@@ -243,6 +252,15 @@ impl Target for HttpTarget {
         })
     }
 
+    /// Unless `--isolation none` promised the exact names.
+    fn reusable_fixtures(&self) -> bool {
+        self.options.isolation == Isolation::Rename
+    }
+
+    fn requests(&self) -> Option<Requests> {
+        self.sent.lock().ok().map(|r| r.clone())
+    }
+
     fn session(&self) -> Result<Box<dyn Session + '_>, TargetError> {
         Ok(Box::new(HttpSession {
             target: self,
@@ -264,10 +282,15 @@ struct HttpSession<'a> {
 impl Session for HttpSession<'_> {
     fn send(&mut self, op: &Operation) -> Result<Response, TargetError> {
         let response = self.target.call(op)?;
-        if let Operation::CreateFunction { name } = op {
-            if response.status == 201 {
+        match op {
+            Operation::CreateFunction { name } if response.status == 201 => {
                 self.created.push(name.clone());
             }
+            // Deleted already: `finish` need not delete it again.
+            Operation::DeleteFunction { name } if (200..300).contains(&response.status) => {
+                self.created.retain(|c| c != name);
+            }
+            _ => {}
         }
         Ok(response)
     }
@@ -294,7 +317,7 @@ impl Session for HttpSession<'_> {
 /// original name, so two names sharing a prefix stay apart. A name CreateFunction does not
 /// accept is left alone: the target rejects it without creating anything, and renaming could
 /// change whether it is valid.
-fn rename(original: &str, nonce: u64) -> String {
+pub(crate) fn rename(original: &str, nonce: u64) -> String {
     if !provisioning().is_function_name(original) {
         return original.to_string();
     }
