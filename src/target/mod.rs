@@ -6,10 +6,10 @@ mod observe;
 mod reference;
 mod sign;
 
-pub use http::{BadUrl, HttpOptions, HttpTarget, Isolation};
+pub use http::{BadUrl, HttpOptions, HttpTarget, Isolation, RoleCreated, RoleError};
 pub use observe::{observe, Observed};
 pub use reference::ReferenceTarget;
-pub use sign::{Credentials, Signing};
+pub use sign::{Credentials, Service, Signing};
 
 use crate::case::Placeholders;
 use crate::wire::{Answer, Operation, Response};
