@@ -4,6 +4,7 @@
 
 use super::buckets::buckets;
 use super::curl::curl_command;
+use super::diagnosis::diagnosis;
 use super::RunInfo;
 use crate::outcome::{CaseResult, Summary};
 use crate::target::Observed;
@@ -23,6 +24,8 @@ pub fn json_report(results: &[CaseResult], info: &RunInfo) -> Value {
             "setup-failure": s.setup_failure,
             "target-error": s.target_error,
         },
+        // Most cases failed setup the same way: that failure once, with its fix; else null.
+        "diagnosis": diagnosis(results),
         "buckets": buckets(results),
         "cases": results.iter().map(|r| case(r, info)).collect::<Vec<_>>(),
     })
