@@ -1,15 +1,18 @@
 //! Running cases against a target: each case played by the [`Player`], its answer compared
 //! with its expectation at a chosen strictness, one verdict per case; baselines of known
-//! divergences, shards, and pairwise comparison for `diff`.
+//! divergences, shards, pairwise comparison for `diff`, and answers recorded as cases
+//! (`record`).
 
 mod baseline;
 mod compare;
 mod pair;
+mod record;
 mod shard;
 
 pub use baseline::{Baseline, BaselineError, Divergence, Judgement};
 pub use compare::compare;
 pub use pair::compare_pair;
+pub use record::{recorded, RECORDED_TAG};
 pub use shard::Shard;
 
 use crate::case::Case;
