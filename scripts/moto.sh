@@ -38,13 +38,14 @@
 # Seeding: moto checks that the Role of a CreateFunction exists in its IAM (400
 # InvalidParameterValueException "The role defined for the function cannot be
 # assumed by Lambda." otherwise). addperm's CreateFunction names the role
-# arn:aws:iam::123456789012:role/addperm-fixture-role (src/wire/mod.rs), so
-# `start` creates that role (IAM CreateRole; EntityAlreadyExists is fine). It is
-# the only thing seeded: every function, version, alias and permission a case
-# needs is created by addperm's runner through the Lambda API. The role belongs
-# to the environment (on AWS it would exist before any test runs), which is why
-# it is made here and not by addperm's HTTP target, which speaks Lambda only and
-# must never write to IAM when pointed at a real account.
+# arn:aws:iam::<account>:role/addperm-fixture-role (HttpOptions::role), so
+# `start` and `reset` create that role (IAM CreateRole; EntityAlreadyExists is
+# fine), exactly what `addperm check --create-role` does through moto's IAM API.
+# The script keeps its own seeding so that a started moto is ready for any tool,
+# and needs no addperm build. It is the only thing seeded: every function,
+# version, alias and permission a case needs is created by addperm's runner
+# through the Lambda API. (--create-role is refused with --sign: addperm never
+# creates IAM roles in a real account.)
 set -euo pipefail
 
 PROG="moto.sh"
@@ -81,8 +82,9 @@ moto_ready() {
   [ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$URL/moto-api/" 2>/dev/null)" = 200 ]
 }
 
-# The role of addperm's CreateFunction (src/wire/mod.rs). Account 123456789012 is
-# moto's default account, which is also addperm's default ${ACCOUNT}.
+# The role of addperm's CreateFunction (wire::FIXTURE_ROLE, in the default account).
+# Account 123456789012 is moto's default account, which is also addperm's default
+# ${ACCOUNT}.
 ROLE_NAME="addperm-fixture-role"
 ROLE_TRUST='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
 

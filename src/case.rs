@@ -4,6 +4,8 @@
 //! tools do both. Reading is strict (an unknown key is an error, so a typo cannot silently weaken
 //! a check) and every error names its line.
 
+pub mod portable;
+
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};

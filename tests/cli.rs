@@ -1,10 +1,14 @@
 //! The `addperm` binary: exit codes, error messages, and the curated cases through `check`.
 
 use std::io::Write;
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+
+use common::addperm_command;
 
 fn addperm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_addperm"))
+    addperm_command()
         .args(args)
         .output()
         .expect("the binary runs")
@@ -228,7 +232,7 @@ fn faults_are_listed_and_unknown_ones_refused() {
 fn first_line_then_close<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> (String, Output) {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_addperm"))
+    let mut child = addperm_command()
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

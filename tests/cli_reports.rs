@@ -4,10 +4,10 @@ mod common;
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn addperm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_addperm"))
+    common::addperm_command()
         .args(args)
         .output()
         .expect("addperm runs")

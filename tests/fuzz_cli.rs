@@ -33,7 +33,7 @@ impl Run {
 
 fn fuzz(url: &str, extra: &[&str]) -> Run {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
+    let out = common::addperm_command()
         .args(["fuzz", "--target", url, "--seed", "3", "--out"])
         .arg(dir.path())
         .args(extra)
@@ -291,7 +291,7 @@ fn an_interrupted_run_keeps_its_findings() {
     let url = broken_server(false);
     let dir = tempfile::tempdir().unwrap();
     let mut child = Served(
-        Command::new(BIN)
+        common::addperm_command()
             .args([
                 "fuzz",
                 "--target",

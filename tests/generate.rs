@@ -2,6 +2,8 @@
 //! files pass `check` on the reference (any account, region and partition), generation is
 //! deterministic, and the boundary table covers the whole contract.
 
+mod common;
+
 use addperm::case::{self, Case};
 use addperm::contract::contract;
 use addperm::generate::label::{contract_violations, verify};
@@ -302,7 +304,7 @@ fn gen_piped_into_check_passes() {
         "{}",
         String::from_utf8_lossy(&gen.stderr)
     );
-    let mut check = Command::new(bin)
+    let mut check = common::addperm_command()
         .args(["check", "--target", "reference", "--cases", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

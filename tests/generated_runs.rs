@@ -2,16 +2,15 @@
 //! reference in-process and over HTTP (`addperm::serve` on an ephemeral port), failures are
 //! shrunk, saved and replayed, and reports of a renaming HTTP target show the cases' names.
 
+mod common;
+
 use addperm::reference::{Config, Fault, Revisions};
 use addperm::serve::Server;
 use serde_json::Value;
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_addperm");
 
 /// Exit code and standard output of `addperm args`.
 fn addperm(args: &[&str]) -> (Option<i32>, String) {
-    let out = Command::new(BIN)
+    let out = common::addperm_command()
         .args(args)
         .output()
         .expect("the binary runs");

@@ -12,10 +12,10 @@ use addperm::target::{ReferenceTarget, Target};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn addperm(args: &[&str], env: &[(&str, &Path)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_addperm"));
+    let mut c = common::addperm_command();
     c.args(args).env_remove("GITHUB_STEP_SUMMARY");
     for (k, v) in env {
         c.env(k, v);

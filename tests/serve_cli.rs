@@ -20,7 +20,7 @@ fn stop_with(served: &mut Served, name: &str) {
 }
 
 fn check(url: &str, extra: &[&str]) -> std::process::Output {
-    Command::new(BIN)
+    common::addperm_command()
         .args([
             "check",
             "--target",

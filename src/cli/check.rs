@@ -5,7 +5,7 @@ use super::exit;
 use super::html::{baseline_statuses, HtmlArgs, StepSummary};
 use super::print_report;
 use super::progress::Progress;
-use super::target::{parse_duration, target_from_spec, PlayArgs, TargetOptions};
+use super::target::{parse_duration, target_from_spec, target_spec, PlayArgs, TargetOptions};
 use addperm::case::{self, Case};
 use addperm::generate::{self, Kind};
 use addperm::outcome::Summary;
@@ -119,9 +119,10 @@ impl GenerateArgs {
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
     /// The implementation to check: `reference` (in-process) or an http:// or https:// URL
-    /// (`addperm serve`, an emulator, or AWS with --sign).
-    #[arg(long, default_value = "reference")]
-    target: String,
+    /// (`addperm serve`, an emulator, or AWS with --sign) [default: $AWS_ENDPOINT_URL_LAMBDA,
+    /// else $AWS_ENDPOINT_URL, else reference].
+    #[arg(long)]
+    target: Option<String>,
     /// Only run cases carrying this tag (repeatable: any of them).
     #[arg(long = "tag")]
     tags: Vec<String>,
@@ -180,6 +181,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     run_and_report(cases, &args.run, None, None)
 }
 
+/// Keeps the cases `--id` (`ids`) and `--tag` (`tags`) ask for: all when neither is given.
+/// An id no case has is an error (a typo would otherwise run nothing).
+pub fn select(cases: &mut Vec<Case>, ids: &[String], tags: &[String]) -> anyhow::Result<()> {
+    if !ids.is_empty() {
+        let unknown: Vec<&String> = ids
+            .iter()
+            .filter(|id| !cases.iter().any(|c| &c.id == *id))
+            .collect();
+        anyhow::ensure!(unknown.is_empty(), "no case has the id {unknown:?}");
+        cases.retain(|c| ids.contains(&c.id));
+    }
+    if !tags.is_empty() {
+        cases.retain(|c| c.tags.iter().any(|t| tags.contains(t)));
+    }
+    Ok(())
+}
+
 /// Runs `cases` as `args` say, shrinks failing generated cases when there is a `shrinker`,
 /// prints the text report, writes the files asked for, and gives the exit code: 0 every case
 /// passed, 1 one did not. `seed` is a generated run's, for the HTML page.
@@ -189,23 +207,13 @@ pub fn run_and_report(
     shrinker: Option<&Shrinker>,
     seed: Option<u64>,
 ) -> anyhow::Result<ExitCode> {
-    if !args.ids.is_empty() {
-        let unknown: Vec<&String> = args
-            .ids
-            .iter()
-            .filter(|id| !cases.iter().any(|c| &c.id == *id))
-            .collect();
-        anyhow::ensure!(unknown.is_empty(), "no case has the id {unknown:?}");
-        cases.retain(|c| args.ids.contains(&c.id));
-    }
-    if !args.tags.is_empty() {
-        cases.retain(|c| c.tags.iter().any(|t| args.tags.contains(t)));
-    }
+    select(&mut cases, &args.ids, &args.tags)?;
     if let Some(shard) = args.shard {
         cases.retain(|c| shard.contains(&c.id));
     }
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
-    let target = target_from_spec(&args.target, &args.target_options, args.jobs)?;
+    let spec = target_spec(args.target.as_deref()).unwrap_or_else(|| "reference".into());
+    let target = target_from_spec(&spec, &args.target_options, args.jobs)?;
     // Open every output before running: a run can take minutes, a typo in a path should not
     // cost them.
     let json = args.report_json.as_deref().map(create).transpose()?;

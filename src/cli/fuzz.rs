@@ -4,7 +4,7 @@
 use super::exit;
 use super::print_report;
 use super::progress::FuzzProgress;
-use super::target::{parse_duration, target_from_spec, TargetOptions};
+use super::target::{parse_duration, target_from_spec, target_spec, TargetOptions};
 use addperm::fuzz::{fuzz, EndReason, FuzzOptions, FuzzRun};
 use addperm::target::Endpoint;
 use anyhow::Context;
@@ -16,9 +16,10 @@ use std::time::Duration;
 #[command(after_long_help = AFTER_HELP)]
 pub struct Args {
     /// The implementation to fuzz: an http:// or https:// base URL (`addperm serve`, moto,
-    /// LocalStack, ...), or `reference` for the in-process reference.
+    /// LocalStack, ...), or `reference` for the in-process reference [default:
+    /// $AWS_ENDPOINT_URL_LAMBDA, else $AWS_ENDPOINT_URL; one of the three is needed].
     #[arg(long)]
-    target: String,
+    target: Option<String>,
     /// How long to fuzz: `60s`, `2m`, `500ms`, or plain seconds.
     #[arg(long, default_value = "60s", value_parser = parse_duration)]
     duration: Duration,
@@ -71,7 +72,10 @@ fn parse_requests(s: &str) -> Result<usize, String> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let target = target_from_spec(&args.target, &args.target_options, 1)?;
+    let Some(spec) = target_spec(args.target.as_deref()) else {
+        anyhow::bail!("fuzz needs a target: give --target URL (or set AWS_ENDPOINT_URL_LAMBDA or AWS_ENDPOINT_URL)");
+    };
+    let target = target_from_spec(&spec, &args.target_options, 1)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create the directory {}", args.out.display()))?;
     let seed = args

@@ -26,6 +26,7 @@ mod gen;
 mod html;
 mod openapi;
 mod progress;
+mod record;
 mod replay;
 mod report;
 mod serve;
@@ -61,6 +62,9 @@ enum Command {
     Replay(replay::Args),
     /// Run the same cases on two targets and report where their answers differ.
     Diff(diff::Args),
+    /// Play case files on a target and write them back with its answers as their
+    /// expectations (recording AWS refreshes the truth).
+    Record(record::Args),
     /// Serve the reference over HTTP as a Lambda emulator (one shared state, random RevisionIds).
     Serve(serve::Args),
     /// Generate cases (JSON Lines) from the contract, their answers from the reference.
@@ -79,6 +83,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(a) => report::run(a),
         Command::Replay(a) => replay::run(a),
         Command::Diff(a) => diff::run(a),
+        Command::Record(a) => record::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Gen(a) => gen::run(a),
         Command::Fuzz(a) => fuzz::run(a),

@@ -47,8 +47,8 @@ fn seeded(config: Config, names: &[String]) -> anyhow::Result<Reference> {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = Config {
+        region: args.place.region(),
         account: args.place.account,
-        region: args.place.region,
         partition: args.place.partition,
         // As AWS: clients must read RevisionIds, not predict them.
         revisions: Revisions::Random,

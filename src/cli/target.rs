@@ -1,16 +1,44 @@
 //! Choosing the implementation a command runs against: the in-process reference or a URL.
-//! Every command that takes a target (`check`, `replay`, `diff`) goes through
-//! [`target_from_spec`], so each takes the same options and a new kind of target is added in
-//! one place.
+//! Every command that takes a target (`check`, `replay`, `diff`, `fuzz`, `record`) goes
+//! through [`target_from_spec`], so each takes the same options and a new kind of target is
+//! added in one place.
+//!
+//! Where the AWS SDKs read an endpoint or a region from the environment, so does addperm, so a
+//! CI job that points its SDK tests at an emulator points addperm there too; a flag always
+//! wins over the environment.
 
 use super::choices::{FixturesArg, IsolationArg};
 use addperm::case::Placeholders;
+use addperm::contract::provisioning;
 use addperm::outcome::Compare;
 use addperm::reference::{Config, Fault};
 use addperm::runner::RunOptions;
-use addperm::target::{Credentials, HttpOptions, HttpTarget, ReferenceTarget, Signing, Target};
+use addperm::target::{
+    Credentials, HttpOptions, HttpTarget, ReferenceTarget, RoleCreated, RoleError, Signing, Target,
+};
 use anyhow::bail;
 use std::time::Duration;
+
+/// Where a target given by no `--target` comes from, in order: the AWS SDKs' Lambda endpoint,
+/// then their endpoint for every service.
+const ENDPOINT_VARS: [&str; 2] = ["AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"];
+
+/// Where a region given by no `--region` comes from, in order, as in the AWS SDKs.
+const REGION_VARS: [&str; 2] = ["AWS_REGION", "AWS_DEFAULT_REGION"];
+
+/// The first of `vars` set to something other than the empty string (which the SDKs treat as
+/// unset).
+fn from_env(vars: &[&str]) -> Option<String> {
+    vars.iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+}
+
+/// The target a command runs against: `--target`, else `$AWS_ENDPOINT_URL_LAMBDA`, else
+/// `$AWS_ENDPOINT_URL`, else `None`.
+pub fn target_spec(flag: Option<&str>) -> Option<String> {
+    flag.map(str::to_string)
+        .or_else(|| from_env(&ENDPOINT_VARS))
+}
 
 /// Where the target lives (the values of `${ACCOUNT}`, `${REGION}`, `${PARTITION}`), and how to
 /// reach it.
@@ -34,12 +62,23 @@ pub struct Place {
     /// The account id (the value of ${ACCOUNT}).
     #[arg(long, default_value = addperm::contract::DEFAULT_ACCOUNT)]
     pub account: String,
-    /// The region (${REGION}).
-    #[arg(long, default_value = addperm::contract::DEFAULT_REGION)]
-    pub region: String,
+    /// The region (${REGION}) [default: $AWS_REGION, else $AWS_DEFAULT_REGION, else us-east-1].
+    #[arg(long)]
+    region: Option<String>,
     /// The partition (${PARTITION}).
     #[arg(long, default_value = addperm::contract::DEFAULT_PARTITION)]
     pub partition: String,
+}
+
+impl Place {
+    /// `--region`, else the region of the environment (as the AWS SDKs read it), else the
+    /// default.
+    pub fn region(&self) -> String {
+        self.region
+            .clone()
+            .or_else(|| from_env(&REGION_VARS))
+            .unwrap_or_else(|| addperm::contract::DEFAULT_REGION.to_string())
+    }
 }
 
 /// A fault by its id, for clap.
@@ -104,6 +143,29 @@ pub struct HttpArgs {
     /// unique suffix; `none` uses the names as written (needs --jobs 1).
     #[arg(long, value_enum, default_value_t = IsolationArg::Rename)]
     isolation: IsolationArg,
+    /// Before the run, create the role CreateFunction names (--role) through the target's IAM
+    /// API, as an emulator that checks roles (moto) needs; an existing role is fine (the
+    /// in-process reference checks none). Refused with --sign: addperm never creates IAM roles
+    /// in a real account.
+    #[arg(long)]
+    create_role: bool,
+    /// The execution role (an IAM role ARN) every fixture function is created with: on a real
+    /// account, one that exists there [default: arn:PARTITION:iam::ACCOUNT:role/addperm-fixture-role,
+    /// with --partition and --account].
+    #[arg(long, value_name = "ARN", value_parser = parse_role)]
+    role: Option<String>,
+}
+
+/// A role ARN, as CreateFunction's model accepts one.
+fn parse_role(arn: &str) -> Result<String, String> {
+    let role = &provisioning().role;
+    if provisioning().is_role_arn(arn) {
+        return Ok(arn.to_string());
+    }
+    let pattern = role.pattern.as_ref().map_or("", |p| p.value.source());
+    Err(format!(
+        "{arn:?} is not an IAM role ARN: expected arn:PARTITION:iam::ACCOUNT:role/NAME (the pattern of CreateFunction's Role in the Lambda model: {pattern})"
+    ))
 }
 
 /// The target `spec` names: `reference` (the in-process reference) or an `http://`/`https://`
@@ -115,7 +177,7 @@ pub fn target_from_spec(
 ) -> anyhow::Result<Box<dyn Target>> {
     let config = Config {
         account: opts.place.account.clone(),
-        region: opts.place.region.clone(),
+        region: opts.place.region(),
         partition: opts.place.partition.clone(),
         fault: opts.fault,
         ..Config::default()
@@ -133,6 +195,9 @@ pub fn target_from_spec(
     if http.isolation == IsolationArg::None && jobs > 1 {
         bail!("--isolation none shares function names between cases: use it with --jobs 1");
     }
+    if http.create_role && http.sign {
+        bail!("--create-role is refused with --sign: addperm never creates IAM roles in a real account; name a role that exists there with --role ARN");
+    }
     let placeholders = Placeholders {
         account: config.account,
         region: config.region,
@@ -143,6 +208,9 @@ pub fn target_from_spec(
     options.timeout = http.timeout;
     options.max_response_bytes = http.max_response_bytes;
     options.isolation = http.isolation.into();
+    if let Some(role) = &http.role {
+        options.role = role.clone();
+    }
     if http.sign {
         let (Some(key), Some(secret)) = (&http.access_key_id, &http.secret_access_key) else {
             bail!("--sign needs credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or --access-key-id and --secret-access-key)");
@@ -153,7 +221,27 @@ pub fn target_from_spec(
             session_token: http.session_token.clone(),
         });
     }
-    Ok(Box::new(HttpTarget::new(spec, options)?))
+    let target = HttpTarget::new(spec, options)?;
+    if http.create_role {
+        create_role(&target)?;
+    }
+    Ok(Box::new(target))
+}
+
+/// `--create-role` on `target`, told on standard error. A target that answers but creates no
+/// role (no IAM API, as `addperm serve`, which checks no role) is not fatal: the run goes on,
+/// and should its CreateFunction refuse the role, the report says so.
+fn create_role(target: &HttpTarget) -> anyhow::Result<()> {
+    let (name, role) = (target.name(), target.role());
+    match target.create_role() {
+        Ok(RoleCreated::Created) => eprintln!("addperm: created the IAM role {role} on {name}"),
+        Ok(RoleCreated::Existed) => eprintln!("addperm: the IAM role {role} exists on {name}"),
+        Err(e @ RoleError::Refused { .. }) => {
+            eprintln!("addperm: --create-role on {name}: {e}; running without it")
+        }
+        Err(e) => bail!("--create-role on {name}: {e}"),
+    }
+    Ok(())
 }
 
 /// `10`, `0.5`, `10s`, `250ms` or `2m`; positive.

@@ -1,5 +1,7 @@
 //! The provisioning operations' own members, as the current Lambda service model constrains
 //! them: CreateFunction, PublishVersion, UpdateFunctionConfiguration, CreateAlias and GetAlias.
+//! CreateFunction's `Role` is here too: the reference checks no role, but `--role` is checked
+//! against the model's pattern before a run sends it to a target.
 //!
 //! The case player builds every `given` with these operations, and the reference enforces
 //! exactly these constraints on them, so a `given` the reference sets up is one AWS sets up.
@@ -25,6 +27,10 @@ pub struct Provisioning {
     pub alias_name: Member,
     /// `FunctionVersion` of CreateAlias (shape `VersionWithLatestPublished`).
     pub function_version: Member,
+    /// `Role` of CreateFunction (shape `RoleArn`): the execution role every fixture function
+    /// names. Pattern only: botocore 1.43.11 gives the shape no length (later models, such as
+    /// moto's 1.44.5, add 0..10000, which no role ARN comes near).
+    pub role: Member,
 }
 
 /// The provisioning contract.
@@ -86,15 +92,32 @@ impl Provisioning {
                 model(1, 1024, r"(\$LATEST(\.PUBLISHED)?|[0-9]+)"),
                 "The version an alias points at: a published version number or $LATEST.",
             ),
+            role: member(
+                "Role",
+                Location::Body,
+                "RoleArn",
+                (
+                    None,
+                    Some(Sourced {
+                        value: AwsPattern::new(
+                            r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+",
+                        ),
+                        source: Source::Model,
+                        evidence: MODEL,
+                    }),
+                ),
+                "The execution role of a created function: an IAM role ARN.",
+            ),
         }
     }
 
-    /// The members in the order the reference lists their validation errors.
-    pub fn members(&self) -> [&Member; 3] {
+    /// Every provisioning member, as `addperm contract` lists them.
+    pub fn members(&self) -> [&Member; 4] {
         [
             &self.function_name,
             &self.alias_name,
             &self.function_version,
+            &self.role,
         ]
     }
 
@@ -107,6 +130,11 @@ impl Provisioning {
     /// Whether CreateAlias accepts `name` as an alias name.
     pub fn is_alias_name(&self, name: &str) -> bool {
         accepts(&self.alias_name, name)
+    }
+
+    /// Whether CreateFunction accepts `arn` as its `Role`.
+    pub fn is_role_arn(&self, arn: &str) -> bool {
+        accepts(&self.role, arn)
     }
 }
 
@@ -147,6 +175,18 @@ mod tests {
         assert!(!p.is_function_name(&"f".repeat(141)) && !p.is_function_name("f:1"));
         assert!(!p.is_function_name("") && !p.is_function_name("a b"));
         assert_eq!(p.alias_name.message_name(), "name");
+        assert!(p.is_role_arn("arn:aws:iam::123456789012:role/addperm-fixture-role"));
+        assert!(p.is_role_arn("arn:aws-cn:iam::123456789012:role/service-role/a+b=c,d.e@f-g_h"));
+        for bad in [
+            "addperm-fixture-role",
+            "arn:aws:iam::12345678901:role/r",
+            "arn:aws:iam::123456789012:user/u",
+            "arn:aws:iam::123456789012:role/a b",
+            "arn:aws:iam::١٢٣٤٥٦٧٨٩٠١٢:role/r",
+            "arn:aws:lambda::123456789012:role/r",
+        ] {
+            assert!(!p.is_role_arn(bad), "{bad}");
+        }
         assert_eq!(p.function_version.message_name(), "functionVersion");
     }
 }

@@ -6,11 +6,10 @@
 //! account, region and partition are written back as placeholders, so a generated file checks
 //! any target, not only one living in 123456789012/us-east-1.
 
-use crate::case::{Expect, Given, Request};
-use crate::contract::principal::{account_root_arn, is_account_id};
+use crate::case::portable::{expect_of, Answered, Message};
+use crate::case::{Expect, Given, Placeholders, Request};
 use crate::contract::{ErrorKind, Rule};
 use crate::player::{PlayError, Player};
-use crate::reference::Config;
 use crate::target::{observe, ReferenceTarget, Reply};
 use crate::wire::Answer;
 use serde_json::Value;
@@ -106,90 +105,28 @@ fn unplayable(why: String) -> OracleAnswer {
     }
 }
 
-/// The function ARN prefix the reference writes for its own account, region and partition.
-fn own_prefix() -> String {
-    let c = Config::default();
-    format!("arn:{}:lambda:{}:{}:", c.partition, c.region, c.account)
-}
-
-const PORTABLE_PREFIX: &str = "arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:";
-
-/// The function ARN prefix up to the region, for ARNs of other accounts.
-fn own_region_prefix() -> String {
-    let c = Config::default();
-    format!("arn:{}:lambda:{}:", c.partition, c.region)
-}
-
-const PORTABLE_REGION_PREFIX: &str = "arn:${PARTITION}:lambda:${REGION}:";
-
 /// The case's `expect` for `answer`: the exact status, error type, message (regex-escaped and
 /// anchored) and statement, with the target's own ARN parts as placeholders.
 pub fn expect(answer: &OracleAnswer, request: &Request) -> Expect {
-    match answer.error {
-        None => Expect {
-            status: answer.status,
-            error_type: Some(None),
-            message_like: None,
-            statement: answer
-                .statement
-                .as_ref()
-                .map(|s| portable_statement(s, request)),
-            policy: None,
-        },
-        Some(kind) => {
-            let escaped = regex::escape(&answer.message);
-            // Messages the reference builds from its own configuration name its ARN; the ones
-            // that quote the request (validation, principal, body) keep it verbatim.
-            let quotes_request = matches!(
-                answer.rule,
-                Rule::Validation
-                    | Rule::WrongJsonType
-                    | Rule::MalformedBody
-                    | Rule::MalformedPrincipalArn
-            );
-            let message = if quotes_request {
-                escaped
-            } else {
-                // The full prefix first; then partition and region alone, which a partial ARN
-                // of another account takes from the target.
-                escaped
-                    .replace(&regex::escape(&own_prefix()), PORTABLE_PREFIX)
-                    .replace(&regex::escape(&own_region_prefix()), PORTABLE_REGION_PREFIX)
-            };
-            Expect {
-                status: answer.status,
-                error_type: Some(Some(kind.name().to_string())),
-                message_like: Some(format!("^{message}$")),
-                statement: None,
-                policy: None,
-            }
-        }
-    }
-}
-
-/// The statement with `Resource` and the account principal's partition as placeholders, and a
-/// principal the request wrote with placeholders written back the same way.
-fn portable_statement(statement: &Value, request: &Request) -> Value {
-    let mut s = statement.clone();
-    if let Some(Value::String(resource)) = s.get_mut("Resource") {
-        if let Some(rest) = resource.strip_prefix(&own_prefix()) {
-            *resource = format!("{PORTABLE_PREFIX}{rest}");
-        }
-    }
-    let principal = request
-        .body
-        .as_ref()
-        .and_then(|b| b.get("Principal"))
-        .and_then(Value::as_str);
-    if let (Some(Value::String(aws)), Some(original)) = (s.pointer_mut("/Principal/AWS"), principal)
-    {
-        if original.contains("${") {
-            *aws = original.to_string();
-        } else if is_account_id(original) {
-            *aws = account_root_arn("${PARTITION}", original);
-        }
-    }
-    s
+    let error = answer.error.map(|kind| kind.name());
+    // Messages the reference builds from its own configuration name its ARN; the ones that
+    // quote the request (validation, principal, body) keep it verbatim.
+    let quotes_request = matches!(
+        answer.rule,
+        Rule::Validation | Rule::WrongJsonType | Rule::MalformedBody | Rule::MalformedPrincipalArn
+    );
+    let answered = Answered {
+        status: answer.status,
+        error_type: error,
+        message: error.map(|_| answer.message.as_str()),
+        statement: answer.statement.as_ref().filter(|_| error.is_none()),
+    };
+    let message = if quotes_request {
+        Message::Verbatim
+    } else {
+        Message::Portable
+    };
+    expect_of(&answered, request, &Placeholders::default(), message)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use super::buckets::buckets;
 use super::curl::curl_command;
+use super::diagnosis::diagnosis;
 use super::RunInfo;
 use crate::outcome::{CaseResult, Summary};
 use crate::target::Observed;
@@ -28,6 +29,8 @@ pub fn json_report(results: &[CaseResult], info: &RunInfo) -> Value {
             "per_case": r.total() as f64 / results.len().max(1) as f64,
             "by_operation": r.by_operation,
         })),
+        // Most cases failed setup the same way: that failure once, with its fix; else null.
+        "diagnosis": diagnosis(results),
         "buckets": buckets(results),
         "cases": results.iter().map(|r| case(r, info)).collect::<Vec<_>>(),
     })

@@ -14,8 +14,9 @@ pub enum MergeError {
     Empty,
 }
 
-/// Merges reports: their cases in order, the verdict counts recomputed, the findings (buckets)
-/// added up. The target and strictness are the first report's.
+/// Merges reports: their cases in order, the verdict counts and the setup diagnosis
+/// recomputed, the findings (buckets) added up. The target and strictness are the first
+/// report's.
 pub fn merge_reports(reports: &[Value]) -> Result<Value, MergeError> {
     let first = reports.first().ok_or(MergeError::Empty)?;
     let mut cases = Vec::new();
@@ -74,10 +75,16 @@ pub fn merge_reports(reports: &[Value]) -> Result<Value, MergeError> {
             json!(counts.get(verdict).copied().unwrap_or(0)),
         );
     }
+    let setup_failures = cases
+        .iter()
+        .filter(|c| c["verdict"] == "setup-failure")
+        .filter_map(|c| c["detail"].as_str());
+    let diagnosis = super::diagnosis::diagnose(cases.len(), setup_failures);
     Ok(json!({
         "target": first.get("target").cloned().unwrap_or(Value::Null),
         "compare": first.get("compare").cloned().unwrap_or(Value::Null),
         "summary": summary,
+        "diagnosis": diagnosis,
         "buckets": buckets,
         "cases": cases,
     }))

@@ -6,6 +6,7 @@
 mod buckets;
 mod conformance;
 mod curl;
+mod diagnosis;
 mod failures;
 mod html;
 mod json;
@@ -19,6 +20,7 @@ pub use buckets::{buckets, Bucket};
 pub use conformance::{conformance_markdown, EmulatorRun};
 use curl::PLACEHOLDER_BASE_URL;
 pub use curl::{curl_command, quote};
+pub use diagnosis::{diagnosis, Diagnosis};
 pub use failures::{read_cases, save_failures};
 pub use html::{html_report, HtmlRunInfo};
 pub use json::json_report;

@@ -4,6 +4,7 @@
 
 use super::buckets::{buckets, buckets_block, pair_buckets};
 use super::curl::curl_command;
+use super::diagnosis::{diagnosis, Diagnosis};
 use super::RunInfo;
 use crate::outcome::{
     CaseResult, Difference, PairResult, PairVerdict, Summary, Verdict, POLICY_GRANT,
@@ -146,7 +147,8 @@ fn body_line(out: &mut String, r: &CaseResult) {
     }
 }
 
-fn header(out: &mut String, verdict: &str, id: &str, r: &CaseResult) {
+/// The verdict line, the shrink note and (unless `detail` is false) the detail of the case.
+fn header(out: &mut String, verdict: &str, id: &str, r: &CaseResult, detail: bool) {
     let rule = r
         .actual
         .as_ref()
@@ -157,7 +159,7 @@ fn header(out: &mut String, verdict: &str, id: &str, r: &CaseResult) {
     if let Some(note) = &r.shrunk {
         let _ = writeln!(out, "  {note}");
     }
-    if let Some(d) = &r.detail {
+    if let Some(d) = r.detail.as_ref().filter(|_| detail) {
         let _ = writeln!(out, "  {d}");
     }
 }
@@ -166,11 +168,23 @@ fn header(out: &mut String, verdict: &str, id: &str, r: &CaseResult) {
 /// (for a generated one), the judged fields side by side, the rule the reference named (if it
 /// is the target) and a curl command that sends the request to `endpoint`.
 pub fn case_block(r: &CaseResult, endpoint: &Endpoint) -> String {
+    block(r, endpoint, true)
+}
+
+/// [`case_block`], without the detail line when `detail` is false (the run's diagnosis says
+/// it once for every case it covers).
+fn block(r: &CaseResult, endpoint: &Endpoint, detail: bool) -> String {
     if r.verdict == Verdict::Pass {
         return String::new();
     }
     let mut out = String::new();
-    header(&mut out, &r.verdict.as_str().to_uppercase(), &r.id, r);
+    header(
+        &mut out,
+        &r.verdict.as_str().to_uppercase(),
+        &r.id,
+        r,
+        detail,
+    );
     if r.differences.iter().any(|d| d.field == POLICY_GRANT) {
         let _ = writeln!(
             out,
@@ -201,9 +215,13 @@ pub fn case_block(r: &CaseResult, endpoint: &Endpoint) -> String {
     out
 }
 
-/// The verdict counts and the closing `N passed, M failed` line.
-pub fn summary_block(s: &Summary) -> String {
+/// The verdict counts, the diagnosis if there is one, and the closing `N passed, M failed`
+/// line.
+fn summary_block(s: &Summary, diagnosis: Option<&Diagnosis>) -> String {
     let mut out = String::new();
+    if let Some(d) = diagnosis {
+        let _ = writeln!(out, "{}", d.line());
+    }
     if s.setup_failure + s.target_error > 0 {
         let _ = writeln!(
             out,
@@ -215,13 +233,19 @@ pub fn summary_block(s: &Summary) -> String {
     out
 }
 
-/// The whole report of a run: every failing case, the findings they group into, what the run
-/// cost the target, the summary.
+/// The whole report of a run: the diagnosis, if most cases failed setup the same way; every
+/// failing case (those the diagnosis covers without its detail); the findings they group into;
+/// what the run cost the target; the summary, with the diagnosis again.
 pub fn text_report(results: &[CaseResult], info: &RunInfo) -> String {
-    let mut out: String = results
-        .iter()
-        .map(|r| case_block(r, &info.endpoint))
-        .collect();
+    let diagnosis = diagnosis(results);
+    let mut out = String::new();
+    if let Some(d) = &diagnosis {
+        let _ = writeln!(out, "{}\n", d.line());
+    }
+    for r in results {
+        let covered = diagnosis.as_ref().is_some_and(|d| d.covers(r));
+        out.push_str(&block(r, &info.endpoint, !covered));
+    }
     let groups = buckets(results);
     if !groups.is_empty() {
         out.push('\n');
@@ -230,7 +254,7 @@ pub fn text_report(results: &[CaseResult], info: &RunInfo) -> String {
     if let Some(requests) = &info.requests {
         out.push_str(&costs_line(requests, results.len()));
     }
-    out.push_str(&summary_block(&Summary::of(results)));
+    out.push_str(&summary_block(&Summary::of(results), diagnosis.as_ref()));
     out
 }
 
@@ -386,6 +410,16 @@ pub fn baseline_block(j: &crate::runner::Judgement) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a report of a run against an unnamed target says besides the results.
+    fn info() -> RunInfo {
+        RunInfo {
+            target: "t".into(),
+            endpoint: Endpoint::unsigned("http://x"),
+            compare: Default::default(),
+            requests: None,
+        }
+    }
     use crate::case::Expect;
     use crate::outcome::SentRequest;
     use crate::target::Observed;
@@ -446,19 +480,58 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_setup_failure_is_told_once_at_the_top_and_in_the_summary() {
+        let detail = "CreateFunction answered 400 InvalidParameterValueException The role defined for the function cannot be assumed by Lambda. (expected 201)";
+        let failed = |id: &str, detail: &str| CaseResult {
+            id: id.into(),
+            verdict: Verdict::SetupFailure,
+            actual: None,
+            differences: Vec::new(),
+            detail: Some(detail.into()),
+            sent: None,
+            ..mismatch()
+        };
+        let results = [
+            failed("a", detail),
+            failed("b", detail),
+            failed(
+                "c",
+                "PublishVersion of f gave version 2 where the case lists 1",
+            ),
+        ];
+        let text = text_report(&results, &info());
+        assert!(
+            text.starts_with(
+                "SETUP: 2 of 3 cases failed setup the same way: CreateFunction answered 400"
+            ),
+            "{text}"
+        );
+        assert_eq!(
+            text.matches(detail).count(),
+            2,
+            "top and summary only: {text}"
+        );
+        assert_eq!(text.matches("--create-role").count(), 2, "{text}");
+        for id in ["a", "b", "c"] {
+            assert!(text.contains(&format!("SETUP-FAILURE {id}\n")), "{text}");
+        }
+        assert!(
+            text.contains("  PublishVersion of f gave version 2"),
+            "{text}"
+        );
+        let tail: Vec<&str> = text.lines().rev().take(3).collect();
+        assert_eq!(tail[0], "0 passed, 3 failed");
+        assert!(tail[2].starts_with("SETUP: 2 of 3"), "{text}");
+    }
+
+    #[test]
     fn report_has_blocks_findings_and_closing_line() {
         let pass = CaseResult {
             id: "ok".into(),
             verdict: Verdict::Pass,
             ..mismatch()
         };
-        let info = RunInfo {
-            target: "t".into(),
-            endpoint: Endpoint::unsigned("http://x"),
-            compare: Default::default(),
-            requests: None,
-        };
-        let text = text_report(&[pass, mismatch()], &info);
+        let text = text_report(&[pass, mismatch()], &info());
         assert!(!text.contains("MISMATCH ok"));
         assert!(text.contains("1 finding from 1 case:"), "{text}");
         assert!(text.ends_with("1 passed, 1 failed\n"), "{text}");

@@ -7,10 +7,10 @@ mod reference;
 mod sign;
 
 pub(crate) use http::rename as unique_name;
-pub use http::{BadUrl, HttpOptions, HttpTarget, Isolation};
+pub use http::{BadUrl, HttpOptions, HttpTarget, Isolation, RoleCreated, RoleError};
 pub use observe::{observe, Observed};
 pub use reference::ReferenceTarget;
-pub use sign::{Credentials, Signing};
+pub use sign::{Credentials, Service, Signing};
 
 use crate::case::Placeholders;
 

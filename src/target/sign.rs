@@ -3,7 +3,8 @@
 //! Emulators check no signature but still read the `Authorization` header: moto routes a
 //! request to Lambda (rather than S3) by the credential scope `.../<region>/lambda/aws4_request`
 //! and takes the region from it. The fake header carries exactly that scope, so emulators need
-//! no credentials at all.
+//! no credentials at all. The same goes for IAM (`.../iam/aws4_request`), which `--create-role`
+//! calls at the same endpoint.
 
 #[cfg(feature = "sigv4")]
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
@@ -14,8 +15,22 @@ use std::time::SystemTime;
 
 use super::CurlAuth;
 
-/// The service name in the credential scope.
-const SERVICE: &str = "lambda";
+/// The service a request is for: its name in the credential scope, by which emulators that
+/// serve every service on one port route it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Lambda,
+    Iam,
+}
+
+impl Service {
+    fn name(self) -> &'static str {
+        match self {
+            Service::Lambda => "lambda",
+            Service::Iam => "iam",
+        }
+    }
+}
 
 /// AWS credentials for SigV4 signing.
 #[derive(Clone, PartialEq, Eq)]
@@ -54,11 +69,13 @@ pub enum Signing {
 }
 
 impl Signing {
-    /// The headers that authorise a request, to add to it. `url` is the full, already
-    /// percent-encoded URL exactly as sent.
+    /// The headers that authorise a request to `service`, to add to it. `url` is the full,
+    /// already percent-encoded URL exactly as sent.
     #[cfg_attr(not(feature = "sigv4"), allow(unused_variables))] // only SigV4 signs the request
+    #[allow(clippy::too_many_arguments)] // the inputs of a signature, one by one
     pub fn headers(
         &self,
+        service: Service,
         method: &str,
         url: &str,
         headers: &[(&str, &str)],
@@ -67,11 +84,11 @@ impl Signing {
         now: SystemTime,
     ) -> Result<Vec<(String, String)>, String> {
         match self {
-            Signing::Fake { account } => Ok(fake_headers(account, region, now)),
+            Signing::Fake { account } => Ok(fake_headers(account, service, region, now)),
             #[cfg(feature = "sigv4")]
             Signing::SigV4(credentials) => sigv4(
                 credentials,
-                SERVICE,
+                service.name(),
                 method,
                 url,
                 headers,
@@ -89,7 +106,9 @@ impl Signing {
     /// printed at all).
     pub fn curl_auth(&self, region: &str, now: SystemTime) -> CurlAuth {
         match self {
-            Signing::Fake { account } => CurlAuth::Headers(fake_headers(account, region, now)),
+            Signing::Fake { account } => {
+                CurlAuth::Headers(fake_headers(account, Service::Lambda, region, now))
+            }
             #[cfg(feature = "sigv4")]
             Signing::SigV4(credentials) => CurlAuth::SigV4 {
                 region: region.to_string(),
@@ -100,14 +119,20 @@ impl Signing {
 }
 
 /// The fake signature's headers: a well-formed credential scope, a signature of zeros.
-fn fake_headers(account: &str, region: &str, now: SystemTime) -> Vec<(String, String)> {
+fn fake_headers(
+    account: &str,
+    service: Service,
+    region: &str,
+    now: SystemTime,
+) -> Vec<(String, String)> {
     let date = amz_date(now);
     vec![
         (
             "authorization".into(),
             format!(
-                "AWS4-HMAC-SHA256 Credential={account}/{}/{region}/{SERVICE}/aws4_request, SignedHeaders=host;x-amz-date, Signature={}",
+                "AWS4-HMAC-SHA256 Credential={account}/{}/{region}/{}/aws4_request, SignedHeaders=host;x-amz-date, Signature={}",
                 &date[..8],
+                service.name(),
                 "0".repeat(64)
             ),
         ),
@@ -193,6 +218,7 @@ mod tests {
             account: "123456789012".into(),
         }
         .headers(
+            Service::Lambda,
             "POST",
             "http://x/",
             &[],
@@ -206,6 +232,23 @@ mod tests {
             format!("AWS4-HMAC-SHA256 Credential=123456789012/20150830/eu-west-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature={}", "0".repeat(64))
         );
         assert_eq!(h[1], ("x-amz-date".into(), "20150830T123600Z".into()));
+        let iam = Signing::Fake {
+            account: "123456789012".into(),
+        }
+        .headers(
+            Service::Iam,
+            "POST",
+            "http://x/",
+            &[],
+            b"",
+            "us-east-1",
+            at(0),
+        )
+        .unwrap();
+        assert!(
+            iam[0].1.contains("/19700101/us-east-1/iam/aws4_request,"),
+            "{iam:?}"
+        );
     }
 
     fn credentials(key: &str, secret: &str, token: Option<&str>) -> Credentials {
@@ -258,6 +301,7 @@ mod tests {
         let url = "http://127.0.0.1:9001/2015-03-31/functions/a%3Ab/policy?Qualifier=1";
         let h = Signing::SigV4(creds)
             .headers(
+                Service::Lambda,
                 "POST",
                 url,
                 &[("content-type", "application/json")],

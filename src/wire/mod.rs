@@ -114,8 +114,21 @@ impl Operation {
         }
     }
 
-    /// The HTTP request that performs this operation.
+    /// The HTTP request that performs this operation, a CreateFunction naming the fixture role
+    /// of the default account ([`fixture_role_arn`]): the form for tools that show or route
+    /// requests. A target sends [`Operation::to_http_with_role`] with its own role.
     pub fn to_http(&self) -> HttpRequest {
+        let role = fixture_role_arn(
+            crate::contract::DEFAULT_PARTITION,
+            crate::contract::DEFAULT_ACCOUNT,
+        );
+        self.to_http_with_role(&role)
+    }
+
+    /// The HTTP request that performs this operation, a CreateFunction naming the execution
+    /// role `role` (an IAM role ARN; the other operations name none). The role belongs to the
+    /// target's account, and moto and AWS refuse a function whose role does not exist there.
+    pub fn to_http_with_role(&self, role: &str) -> HttpRequest {
         let fpath =
             |name: &str, rest: &str| format!("{API_PREFIX}/{}{rest}", encode_component(name));
         let qualifier = |q: &Option<String>| {
@@ -128,7 +141,7 @@ impl Operation {
                 "POST",
                 API_PREFIX.to_string(),
                 Vec::new(),
-                create_function_body(name),
+                create_function_body(name, role),
             ),
             Operation::GetFunction { name, qualifier: q } => {
                 ("GET", fpath(name, ""), qualifier(q), Vec::new())
@@ -210,12 +223,21 @@ impl Operation {
     }
 }
 
-/// A CreateFunction body that real emulators accept: a tiny Python handler in an in-memory zip.
-fn create_function_body(name: &str) -> Vec<u8> {
+/// The name of the role fixture functions run as, unless a run names another (`--role`).
+pub const FIXTURE_ROLE: &str = "addperm-fixture-role";
+
+/// The ARN of [`FIXTURE_ROLE`] in `account` of `partition`.
+pub fn fixture_role_arn(partition: &str, account: &str) -> String {
+    format!("arn:{partition}:iam::{account}:role/{FIXTURE_ROLE}")
+}
+
+/// A CreateFunction body that real emulators accept: a tiny Python handler in an in-memory zip,
+/// run as `role`.
+fn create_function_body(name: &str, role: &str) -> Vec<u8> {
     serde_json::json!({
         "FunctionName": name,
         "Runtime": "python3.12",
-        "Role": "arn:aws:iam::123456789012:role/addperm-fixture-role",
+        "Role": role,
         "Handler": "index.handler",
         "Code": {"ZipFile": HANDLER_ZIP_BASE64},
         "Publish": false,

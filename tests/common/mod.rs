@@ -99,10 +99,28 @@ impl Drop for Served {
     }
 }
 
+/// The variables addperm reads a target and a region from, as the AWS SDKs do.
+pub const AWS_ENV: [&str; 4] = [
+    "AWS_ENDPOINT_URL_LAMBDA",
+    "AWS_ENDPOINT_URL",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+];
+
+/// The addperm binary as a command, without the developer's [`AWS_ENV`]: a test that means
+/// the default target or region must get it, whatever the shell running the tests exports.
+pub fn addperm_command() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_addperm"));
+    for var in AWS_ENV {
+        c.env_remove(var);
+    }
+    c
+}
+
 /// Starts `addperm serve` on a free port with `extra` arguments; returns the process and the URL
 /// it printed.
 pub fn serve_with(extra: &[&str], stderr: Stdio) -> (Served, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_addperm"))
+    let mut child = addperm_command()
         .args(["serve", "--listen", "127.0.0.1:0"])
         .args(extra)
         .stdout(Stdio::piped())

@@ -8,15 +8,18 @@
 //! A remote target keeps state between cases, so each session gives the case's functions names
 //! of its own ([`Isolation::Rename`]) and deletes the functions it created when it finishes.
 
+mod iam;
 mod resolve;
 
-use super::sign::Signing;
+pub use iam::{RoleCreated, RoleError};
+
+use super::sign::{Service, Signing};
 use super::{Endpoint, Session, Target, TargetError};
 use crate::case::Placeholders;
 use crate::contract::provisioning;
 
 use super::Requests;
-use crate::wire::{Operation, Response};
+use crate::wire::{fixture_role_arn, Operation, Response};
 use std::io;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
@@ -45,13 +48,19 @@ pub struct HttpOptions {
     pub isolation: Isolation,
     /// The account, region and partition the target lives in.
     pub placeholders: Placeholders,
+    /// The execution role (an IAM role ARN) every CreateFunction names: moto and AWS refuse a
+    /// function whose role does not exist. [`HttpTarget::create_role`] creates it on an
+    /// emulator; on a real account it must exist already.
+    pub role: String,
 }
 
 impl HttpOptions {
-    /// Defaults for an emulator in the default account and region: 10 s time-out, 1 MiB
-    /// responses, the fake signature, renaming.
+    /// Defaults for an emulator in the account and region of `placeholders`: 10 s time-out,
+    /// 1 MiB responses, the fake signature, renaming, the role
+    /// `arn:<partition>:iam::<account>:role/addperm-fixture-role`.
     pub fn new(placeholders: Placeholders) -> Self {
         Self {
+            role: fixture_role_arn(&placeholders.partition, &placeholders.account),
             timeout: Duration::from_secs(10),
             max_response_bytes: 1 << 20,
             signing: Signing::Fake {
@@ -133,16 +142,41 @@ impl HttpTarget {
         })
     }
 
-    /// Sends one request and reads the whole answer.
+    /// The role every CreateFunction names ([`HttpOptions::role`]).
+    pub fn role(&self) -> &str {
+        &self.options.role
+    }
+
+    /// Sends one Lambda operation and reads the whole answer.
     fn call(&self, op: &Operation) -> Result<Response, TargetError> {
         if let Ok(mut sent) = self.sent.lock() {
             sent.add(op.name());
         }
-        let request = op.to_http();
-        let url = format!("{}{}", self.base, request.path_and_query());
+        let request = op.to_http_with_role(&self.options.role);
+        let content_type = (request.method == "POST").then_some("application/json");
+        self.exchange(
+            Service::Lambda,
+            request.method,
+            &request.path_and_query(),
+            content_type,
+            request.body,
+        )
+    }
+
+    /// Sends one request for `service` to `path_and_query` (percent-encoded) and reads the
+    /// whole answer.
+    fn exchange(
+        &self,
+        service: Service,
+        method: &str,
+        path_and_query: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Result<Response, TargetError> {
+        let url = format!("{}{path_and_query}", self.base);
         let mut headers: Vec<(String, String)> = Vec::new();
-        if request.method == "POST" {
-            headers.push(("content-type".into(), "application/json".into()));
+        if let Some(c) = content_type {
+            headers.push(("content-type".into(), c.into()));
         }
         let unsigned: Vec<(&str, &str)> = headers
             .iter()
@@ -152,23 +186,24 @@ impl HttpTarget {
             .options
             .signing
             .headers(
-                request.method,
+                service,
+                method,
                 &url,
                 &unsigned,
-                &request.body,
+                &body,
                 &self.options.placeholders.region,
                 SystemTime::now(),
             )
             .map_err(TargetError::Protocol)?;
         headers.extend(auth);
-        let mut builder = http::Request::builder().method(request.method).uri(&url);
+        let mut builder = http::Request::builder().method(method).uri(&url);
         for (k, v) in &headers {
             builder = builder.header(k, v);
         }
-        let sent = if request.body.is_empty() {
+        let sent = if body.is_empty() {
             builder.body(()).map(|r| self.agent.run(r))
         } else {
-            builder.body(request.body).map(|r| self.agent.run(r))
+            builder.body(body).map(|r| self.agent.run(r))
         };
         let response = sent
             .map_err(|e| TargetError::Protocol(format!("cannot build the request: {e}")))?
