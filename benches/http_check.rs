@@ -87,6 +87,7 @@ fn measure<T: Target>(
     let options = RunOptions {
         compare: Compare::Message,
         jobs,
+        ..RunOptions::default()
     };
     target.requests.store(0, Ordering::Relaxed);
     target.created.store(0, Ordering::Relaxed);

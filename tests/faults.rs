@@ -30,6 +30,7 @@ fn the_faultless_reference_passes_and_every_fault_is_detected() {
     let options = RunOptions {
         compare: Compare::Exact,
         jobs: 2,
+        ..RunOptions::default()
     };
     let run = |fault| {
         let target = ReferenceTarget::new(Config {

@@ -72,6 +72,7 @@ fn every_failing_case_is_on_the_page_under_its_finding() {
     let options = RunOptions {
         compare: Compare::Exact,
         jobs: 2,
+        ..RunOptions::default()
     };
     for fault in Fault::ALL {
         let target = ReferenceTarget::new(Config {
@@ -101,6 +102,7 @@ fn diff_pairs_are_on_the_page_under_their_findings() {
     let options = RunOptions {
         compare: Compare::Message,
         jobs: 2,
+        ..RunOptions::default()
     };
     let a = ReferenceTarget::default();
     let b = common::faulty(common::Fault::NotFoundAs400);

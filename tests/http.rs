@@ -48,6 +48,7 @@ fn answers(
     let options = RunOptions {
         compare: Compare::Message,
         jobs,
+        ..RunOptions::default()
     };
     runner::run(target, cases, &options, &|_| {})
         .into_iter()

@@ -15,6 +15,7 @@ fn run(target: &dyn Target, cases: &[addperm::case::Case]) -> Vec<CaseResult> {
     let options = RunOptions {
         compare: Compare::Message,
         jobs: 2,
+        ..RunOptions::default()
     };
     runner::run(target, cases, &options, &|_| {})
 }

@@ -73,6 +73,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let options = RunOptions {
         compare: Compare::from(args.compare),
         jobs: args.jobs,
+        // diff's report has no reading of cases not run yet: every case runs on both sides.
+        keep_going: true,
     };
     let run_on = |label: &str, target: &dyn Target| {
         let progress = Progress::new(cases.len(), &format!("{label}: {}", target.name()));
