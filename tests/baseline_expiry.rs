@@ -4,7 +4,7 @@
 //! date comes from `--today`, so nothing here depends on the wall clock.
 
 use serde_json::{json, Value};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn addperm(args: &[&str]) -> Output {
@@ -37,13 +37,21 @@ fn check(extra: &[&str]) -> Output {
     addperm(&args)
 }
 
-#[test]
-fn an_expired_entry_fails_the_run_and_re_recording_keeps_reasons() {
+/// A baseline of the faulty run, recorded in a directory of its own: the directory (kept
+/// alive by the caller), the file and what it holds.
+fn recorded() -> (tempfile::TempDir, PathBuf, Value) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("baseline.json");
+    let o = check(&["--write-baseline", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let baseline = read(&file);
+    (dir, file, baseline)
+}
+
+#[test]
+fn an_expired_entry_fails_the_run_and_re_recording_keeps_reasons() {
+    let (dir, file, mut baseline) = recorded();
     let b = file.to_str().unwrap();
-    assert_eq!(check(&["--write-baseline", b]).status.code(), Some(0));
-    let mut baseline = read(&file);
     assert_eq!(baseline["version"], 2);
     let ids: Vec<String> = baseline["divergences"]
         .as_object()
@@ -121,11 +129,8 @@ fn an_expired_entry_fails_the_run_and_re_recording_keeps_reasons() {
 
 #[test]
 fn version_1_files_still_read_and_bad_dates_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("baseline.json");
+    let (_dir, file, mut baseline) = recorded();
     let b = file.to_str().unwrap();
-    assert_eq!(check(&["--write-baseline", b]).status.code(), Some(0));
-    let mut baseline = read(&file);
     baseline["version"] = json!(1);
     std::fs::write(&file, baseline.to_string()).unwrap();
     let o = check(&["--baseline", b]);
