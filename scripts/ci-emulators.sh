@@ -108,7 +108,7 @@ FAILED=()
 # check_emulator NAME FIRST_PORT: start NAME, run the suite against its baseline,
 # stop it. Adds to the totals; records NAME in FAILED when it does not hold.
 check_emulator() {
-  local name="$1" script port url rc=0 t0 line pass known new changed fixed ids
+  local name="$1" script port url rc=0 t0 line pass known new changed fixed expired ids
   script="$(emulator_script "$name")"
   port="$(free_port "$2")"
   log "$name: starting on port $port"
@@ -133,6 +133,12 @@ check_emulator() {
       FAILED+=("$name (time-out)")
       return 0
       ;;
+    3)
+      head -n 1 "$OUT/$name.txt" >&2 || true
+      log "$name: stopped answering during the suite (the rest was not run)"
+      FAILED+=("$name (stopped answering)")
+      return 0
+      ;;
     *)
       tail -n 20 "$OUT/$name.txt" >&2 || true
       log "$name: addperm check could not run (exit $rc)"
@@ -143,17 +149,17 @@ check_emulator() {
   # The text report ends with `P passed, Q failed` and the baseline block.
   line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$OUT/$name.txt" | tail -n 1 || true)"
   pass="${line%% passed*}"
-  read -r known new changed fixed < <(sed -nE \
-    's/^baseline: ([0-9]+) known, ([0-9]+) new, ([0-9]+) changed, ([0-9]+) fixed$/\1 \2 \3 \4/p' "$OUT/$name.txt") || true
+  read -r known new changed fixed expired < <(sed -nE \
+    's/^baseline: ([0-9]+) known, ([0-9]+) new, ([0-9]+) changed, ([0-9]+) fixed, ([0-9]+) expired$/\1 \2 \3 \4 \5/p' "$OUT/$name.txt") || true
   if [ -z "$pass" ] || [ -z "$known" ]; then
     die "$name: cannot read the report $OUT/$name.txt"
   fi
-  echo "$name: $line in $((SECONDS - t0))s; baseline: $known known, $new new, $changed changed, $fixed fixed"
-  sed -nE '/^  (NEW|CHANGED|FIXED) /p' "$OUT/$name.txt"
+  echo "$name: $line in $((SECONDS - t0))s; baseline: $known known, $new new, $changed changed, $fixed fixed, $expired expired"
+  sed -nE '/^  (NEW|CHANGED|FIXED|EXPIRED) /p' "$OUT/$name.txt"
   TOTAL_OK=$((TOTAL_OK + pass + known))
-  TOTAL_BAD=$((TOTAL_BAD + new + changed))
+  TOTAL_BAD=$((TOTAL_BAD + new + changed + expired))
   if [ "$rc" != 0 ]; then
-    ids="$(sed -nE 's/^  (NEW|CHANGED) +([^ :]+).*/\2/p' "$OUT/$name.txt" | tr '\n' ' ')"
+    ids="$(sed -nE 's/^  (NEW|CHANGED|EXPIRED) +([^ :]+).*/\2/p' "$OUT/$name.txt" | tr '\n' ' ')"
     echo "--- $name: what the new or changed cases answered"
     # shellcheck disable=SC2086 # a list of ids
     print_blocks "$OUT/$name.txt" $ids

@@ -10,6 +10,8 @@
 # `addperm report --conformance moto=... localstack=... ministack=...`.
 #
 #   --write-baselines  also record conformance/baselines/<name>.json from these runs
+#                      (each entry keeps the reason and expires the file gave it; a
+#                      new entry gets a reason from scripts/baseline-reasons.py)
 #   --check-baselines  also judge each run against its baseline with
 #                      --strict-baseline (a stability check: exit 1 unless every
 #                      case answers exactly as recorded); CONFORMANCE.md is not written
@@ -31,7 +33,7 @@ PROG="conformance-report.sh"
 . scripts/lib/conformance.sh
 
 usage() {
-  sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -108,14 +110,18 @@ for name in "${EMULATORS[@]}"; do
   run_suite "$BIN" "$url" "$OUT" "$name" 1200 "${args[@]}" || rc=$?
   "$script" stop "$port" >/dev/null 2>&1 || log "$name: stop failed"
   unset 'STARTED[${#STARTED[@]}-1]'
-  grep -E '^[0-9]+ passed, [0-9]+ failed$|^baseline: |^  (NEW|CHANGED|FIXED) ' "$OUT/$name.txt" |
+  grep -E '^[0-9]+ passed, [0-9]+ failed$|^baseline: |^  (NEW|CHANGED|FIXED|EXPIRED) ' "$OUT/$name.txt" |
     sed "s/^/$name: /" || true
   log "$name: suite ran in $((SECONDS - t0))s (exit $rc; reports in $OUT/$name.{txt,json,xml})"
   case "$rc" in
     0) ;;
     1) [ "$MODE" != judge ] || STATUS=1 ;;
+    3) die "$name: the emulator stopped answering during the suite (see $OUT/$name.txt)" ;;
     *) die "$name: addperm check could not run (exit $rc; see $OUT/$name.txt)" ;;
   esac
+  if [ "$MODE" = record ]; then
+    ADDPERM_BIN="$BIN" python3 scripts/baseline-reasons.py "$name" "$OUT/$name.json"
+  fi
   REPORTS+=("$name=$OUT/$name.json")
 done
 

@@ -120,7 +120,7 @@ fn a_report_that_cannot_be_written_fails_before_the_run() {
 fn targets_are_chosen_in_one_place() {
     let curated = common::curated_path();
     let cases = curated.to_str().unwrap();
-    // Nothing listens there: every case is a target error, and the run still completes.
+    // Nothing listens there: every case run is a target error, and the run stops (exit 3).
     let o = addperm(&[
         "check",
         "--cases",
@@ -130,7 +130,7 @@ fn targets_are_chosen_in_one_place() {
         "--timeout",
         "2",
     ]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stdout(&o).contains("TARGET-ERROR"), "{}", stdout(&o));
     let o = addperm(&["check", "--cases", cases, "--target", "ftp://x"]);
     assert_eq!(o.status.code(), Some(2));

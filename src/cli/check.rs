@@ -19,6 +19,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
+use time::Date;
 
 #[derive(Debug, clap::Args)]
 #[command(group = clap::ArgGroup::new("input").required(true).args(["cases", "generate"]))]
@@ -151,9 +152,19 @@ pub struct RunArgs {
     /// it from the baseline).
     #[arg(long, requires = "baseline")]
     strict_baseline: bool,
+    /// Judge the baseline's expiry dates as on DATE (YYYY-MM-DD) instead of today (UTC): an
+    /// entry whose `expires` is before it no longer hides its divergence.
+    #[arg(long, value_name = "DATE", value_parser = runner::parse_day, requires = "baseline")]
+    today: Option<Date>,
     /// Record every divergence of this run in FILE as the new baseline (the run then exits 0).
+    /// Entries of the file it replaces keep their `reason` and `expires`.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Run every case even when the target has stopped answering. Without it, the run stops
+    /// after 2 x --jobs (at least 5) cases in a row that got no answer at all (refused, reset,
+    /// timed out) and exits 3, reporting the cases left as not run.
+    #[arg(long)]
+    keep_going: bool,
     /// Also write the report as JSON to FILE (see REPORTS.md).
     #[arg(long, value_name = "FILE")]
     report_json: Option<PathBuf>,
@@ -200,7 +211,7 @@ pub fn select(cases: &mut Vec<Case>, ids: &[String], tags: &[String]) -> anyhow:
 
 /// Runs `cases` as `args` say, shrinks failing generated cases when there is a `shrinker`,
 /// prints the text report, writes the files asked for, and gives the exit code: 0 every case
-/// passed, 1 one did not. `seed` is a generated run's, for the HTML page.
+/// passed, 1 one did not, 3 the target stopped answering and the run stopped. `seed` is a generated run's, for the HTML page.
 pub fn run_and_report(
     mut cases: Vec<Case>,
     args: &RunArgs,
@@ -212,6 +223,12 @@ pub fn run_and_report(
         cases.retain(|c| shard.contains(&c.id));
     }
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
+    // The baseline a new one replaces, read now: its reasons and dates are kept, and a file
+    // that is not a baseline must not be overwritten after a run.
+    let replaced = match &args.write_baseline {
+        Some(path) if path.exists() => Some(Baseline::read(path)?),
+        _ => None,
+    };
     let spec = target_spec(args.target.as_deref()).unwrap_or_else(|| "reference".into());
     let target = target_from_spec(&spec, &args.target_options, args.jobs)?;
     // Open every output before running: a run can take minutes, a typo in a path should not
@@ -224,7 +241,8 @@ pub fn run_and_report(
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the directory {}", dir.display()))?;
     }
-    let options = args.play.options(args.compare.into(), args.jobs);
+    let mut options = args.play.options(args.compare.into(), args.jobs);
+    options.keep_going = args.keep_going;
     let results = {
         let progress = Progress::new(cases.len(), &target.name());
         runner::run(target.as_ref(), &cases, &options, &|r| {
@@ -233,26 +251,36 @@ pub fn run_and_report(
     };
     // What the run cost, before shrinking sends its candidates.
     let info = RunInfo::new(target.as_ref(), args.compare.into());
+    let stopped = Summary::of(&results).not_run > 0;
     // Reports show shrunk cases; baselines keep the generated ids, which a seed reproduces
-    // (what a shrunk case looks like depends on the time left to shrink it).
-    let shrunk = shrinker.filter(|s| s.shrinkable(&results) > 0).map(|s| {
-        let progress = Progress::new(s.shrinkable(&results), "shrinking");
-        s.check_failures(
-            target.as_ref(),
-            &cases,
-            &results,
-            args.compare.into(),
-            &|r| progress.case_done(r),
-        )
-    });
+    // (what a shrunk case looks like depends on the time left to shrink it). Not when the
+    // target stopped answering: every candidate would wait for its time-out.
+    let shrunk = shrinker
+        .filter(|s| !stopped && s.shrinkable(&results) > 0)
+        .map(|s| {
+            let progress = Progress::new(s.shrinkable(&results), "shrinking");
+            s.check_failures(
+                target.as_ref(),
+                &cases,
+                &results,
+                args.compare.into(),
+                &|r| progress.case_done(r),
+            )
+        });
     let (reported_cases, reported) = match &shrunk {
         Some((c, r)) => (c, r),
         None => (&cases, &results),
     };
     print_report(&report::text_report(reported, &info))?;
-    let judgement = baseline.as_ref().map(|b| b.judge(&results));
+    let today = args
+        .today
+        .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
+    let judgement = baseline.as_ref().map(|b| b.judge(&results, today));
     if json.is_some() || html.is_some() || step_summary.is_some() {
-        let value = report::json_report(reported, &info);
+        let mut value = report::json_report(reported, &info);
+        if let Some(j) = &judgement {
+            report::with_baseline(&mut value, j);
+        }
         if let Some((path, file)) = json {
             write(&path, file, &serde_json::to_string_pretty(&value)?)?;
         }
@@ -278,10 +306,19 @@ pub fn run_and_report(
         }
     }
     if let Some(path) = &args.write_baseline {
-        let recorded = Baseline::record(&info.target, &results);
+        if stopped {
+            // The cases not run would drop out of the baseline.
+            eprintln!(
+                "the run stopped before its last cases: {} not written",
+                path.display()
+            );
+            return Ok(exit::stopped());
+        }
+        let mut recorded = Baseline::record(&info.target, &results);
+        let kept = replaced.map_or(0, |old| recorded.keep_notes(&old));
         recorded.write(path)?;
         eprintln!(
-            "recorded {} divergences in {}",
+            "recorded {} divergences in {} ({kept} with the reason or date they had)",
             recorded.divergences.len(),
             path.display()
         );
@@ -289,7 +326,12 @@ pub fn run_and_report(
     }
     if let Some(judgement) = judgement {
         print_report(&report::baseline_block(&judgement))?;
-        return Ok(exit::verdict(judgement.passes(args.strict_baseline)));
+        if !stopped {
+            return Ok(exit::verdict(judgement.passes(args.strict_baseline)));
+        }
+    }
+    if stopped {
+        return Ok(exit::stopped());
     }
     Ok(exit::verdict(Summary::of(&results).failed() == 0))
 }

@@ -72,7 +72,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let b = target_from_spec(&args.b, &args.target_options, args.jobs).context("target B")?;
     let html = args.html.open()?;
     let step_summary = StepSummary::open()?;
-    let options = args.play.options(Compare::from(args.compare), args.jobs);
+    let mut options = args.play.options(Compare::from(args.compare), args.jobs);
+    // diff's report has no reading of cases not run yet: every case runs on both sides.
+    options.keep_going = true;
     let run_on = |label: &str, target: &dyn Target| {
         let progress = Progress::new(cases.len(), &format!("{label}: {}", target.name()));
         runner::run(target, &cases, &options, &|r| progress.case_done(r))

@@ -23,6 +23,14 @@ pub fn unusable() -> ExitCode {
     ExitCode::from(UNUSABLE)
 }
 
+/// 3: the target stopped answering, so the run stopped before its last cases (`check`,
+/// `replay`; not with `--keep-going`): the report says where and why, once, and lists the
+/// cases not run. Apart from 1, since no verdict about the implementation was reached for
+/// them: a CI step can tell "the emulator is wrong" from "the emulator is gone".
+pub fn stopped() -> ExitCode {
+    ExitCode::from(3)
+}
+
 /// [`passed`] when `ok`, else [`failed`].
 pub fn verdict(ok: bool) -> ExitCode {
     if ok {

@@ -3,7 +3,7 @@
 //! `GITHUB_STEP_SUMMARY` names a file (GitHub Actions), the markdown summary appended to it.
 //! Both files are opened before the run, like every report path: a typo must not cost a run.
 
-use addperm::outcome::CaseResult;
+use addperm::outcome::{CaseResult, Verdict};
 use addperm::report::{self, quote, HtmlRunInfo};
 use addperm::runner::Judgement;
 use anyhow::Context;
@@ -64,6 +64,7 @@ impl HtmlOut {
             time: self.time,
             seed,
             passing: vec![passing.to_string()],
+            not_run: vec![Verdict::NotRun.as_str().to_string()],
             baseline,
         };
         self.file
@@ -101,20 +102,15 @@ impl StepSummary {
 }
 
 /// Each case's status against the baseline the run was judged by, for the page: `new`,
-/// `changed` (with what was recorded), `fixed`, or `known` for the rest that did not pass.
+/// `changed` (with what was recorded), `fixed`, `expired` (with the entry's reason and last
+/// day), or `known` for the rest that failed.
 pub fn baseline_statuses(j: &Judgement, results: &[CaseResult]) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for id in &j.new {
         out.insert(id.clone(), "new: not in the baseline".to_string());
     }
     for (id, was, _) in &j.changed {
-        let fields = was.fields.join(", ");
-        let was = format!(
-            "{} {} {} [{fields}]",
-            was.verdict.as_str(),
-            was.status.map_or("-".to_string(), |s| s.to_string()),
-            was.error_type.as_deref().unwrap_or("-"),
-        );
+        let was = report::divergence_line(was);
         out.insert(id.clone(), format!("changed: recorded as {was}"));
     }
     for id in &j.fixed {
@@ -123,8 +119,12 @@ pub fn baseline_statuses(j: &Judgement, results: &[CaseResult]) -> BTreeMap<Stri
             "fixed: passes now (remove it from the baseline)".into(),
         );
     }
+    for (id, entry) in &j.expired {
+        let line = report::expired_line(entry);
+        out.insert(id.clone(), format!("expired: {line}; no longer hidden"));
+    }
     for r in results {
-        if r.verdict != addperm::outcome::Verdict::Pass && !out.contains_key(&r.id) {
+        if r.verdict.failed() && !out.contains_key(&r.id) {
             out.insert(
                 r.id.clone(),
                 "known: diverges as the baseline records".into(),

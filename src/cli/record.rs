@@ -8,7 +8,7 @@ use super::print_report;
 use super::progress::Progress;
 use super::target::{target_from_spec, target_spec, TargetOptions};
 use addperm::case::{self, Case};
-use addperm::outcome::{CaseResult, Compare, Verdict};
+use addperm::outcome::{stop_diagnosis, CaseResult, Compare, Summary, Verdict};
 use addperm::report;
 use addperm::runner::{self, recorded, RunOptions};
 use anyhow::Context;
@@ -64,7 +64,11 @@ Every case's functions are created and deleted in that account.
 A case whose setup failed, or whose request the target did not answer, is left out of FILE and
 listed. Cases whose answer differs from their old expectation are listed as CHANGED.
 
-Exit codes: 0 every case recorded, 1 some were not (FILE holds the others), 2 could not run.";
+A target that stops answering stops the run (the cases left are listed as not run; FILE holds
+those recorded before).
+
+Exit codes: 0 every case recorded, 1 some were not (FILE holds the others), 2 could not run,
+3 the target stopped answering.";
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut cases = Vec::new();
@@ -104,6 +108,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         finish(&partial, &args.out, &case::to_jsonl(&written))?;
     }
+    if Summary::of(&results).not_run > 0 {
+        return Ok(exit::stopped());
+    }
     Ok(exit::verdict(written.len() == results.len()))
 }
 
@@ -112,6 +119,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 fn outcome(results: &[CaseResult], written: &[Case], out: &Path) -> String {
     let mut text = String::new();
     let diagnosis = report::diagnosis(results);
+    if let Some(why) = stop_diagnosis(results) {
+        let _ = writeln!(text, "STOPPED {why}");
+    }
     if let Some(d) = &diagnosis {
         let _ = writeln!(text, "{}", d.line());
     }
@@ -130,6 +140,10 @@ fn outcome(results: &[CaseResult], written: &[Case], out: &Path) -> String {
                     })
                     .collect();
                 let _ = writeln!(text, "CHANGED {}: {}", r.id, fields.join(", "));
+            }
+            // Why is the STOPPED line's, once.
+            Verdict::NotRun => {
+                let _ = writeln!(text, "NOT RECORDED {} (not run)", r.id);
             }
             Verdict::SetupFailure | Verdict::TargetError => {
                 let _ = write!(text, "NOT RECORDED {} ({})", r.id, r.verdict.as_str());

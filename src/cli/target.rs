@@ -111,6 +111,7 @@ impl PlayArgs {
             jobs,
             fixtures: self.fixtures.into(),
             state_check: !self.no_state_check,
+            keep_going: false,
         }
     }
 }

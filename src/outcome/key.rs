@@ -4,7 +4,7 @@
 //! status and error type), 300 failures read as the dozen findings they are. The reports group
 //! by the key, the shrinker keeps a case within it.
 
-use super::{CaseResult, Difference, PairResult, PairVerdict, Verdict};
+use super::{CaseResult, Difference, PairResult, PairVerdict};
 use crate::contract::{contract, Rule};
 
 /// The constraint kinds that tags name, besides the reference's rule ids. `length` is the
@@ -60,9 +60,10 @@ impl FailureKey {
     }
 }
 
-/// The finding a non-passing result falls into; `None` for a pass.
+/// The finding a failed result falls into; `None` for a pass or a case not run.
 pub fn failure_key(r: &CaseResult) -> Option<FailureKey> {
-    (r.verdict != Verdict::Pass)
+    r.verdict
+        .failed()
         .then(|| FailureKey::new(&r.tags, expected_outcome(r), actual_outcome(r)))
 }
 

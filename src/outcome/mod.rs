@@ -65,16 +65,36 @@ pub enum Verdict {
     Mismatch,
     SetupFailure,
     TargetError,
+    /// The case was never sent: the run stopped before it, because the target had stopped
+    /// answering (`detail` says where and why). Neither a pass nor a failure of the target's
+    /// behaviour: it is not a finding, and a baseline neither records nor judges it.
+    NotRun,
 }
 
 impl Verdict {
+    /// Every verdict, in the order reports count them.
+    pub const ALL: [Verdict; 5] = [
+        Verdict::Pass,
+        Verdict::Mismatch,
+        Verdict::SetupFailure,
+        Verdict::TargetError,
+        Verdict::NotRun,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Pass => "pass",
             Verdict::Mismatch => "mismatch",
             Verdict::SetupFailure => "setup-failure",
             Verdict::TargetError => "target-error",
+            Verdict::NotRun => "not-run",
         }
+    }
+
+    /// Whether the case ran and did not pass: what reports show a block for, findings group,
+    /// baselines record and `--save-failures` keeps. A case that was not run is none of those.
+    pub fn failed(self) -> bool {
+        !matches!(self, Verdict::Pass | Verdict::NotRun)
     }
 }
 
@@ -154,6 +174,7 @@ pub struct Summary {
     pub mismatch: usize,
     pub setup_failure: usize,
     pub target_error: usize,
+    pub not_run: usize,
 }
 
 impl Summary {
@@ -168,19 +189,48 @@ impl Summary {
                 Verdict::Mismatch => s.mismatch += 1,
                 Verdict::SetupFailure => s.setup_failure += 1,
                 Verdict::TargetError => s.target_error += 1,
+                Verdict::NotRun => s.not_run += 1,
             }
         }
         s
     }
 
+    /// The cases that ran and did not pass.
     pub fn failed(&self) -> usize {
-        self.total - self.pass
+        self.total - self.pass - self.not_run
     }
 
-    /// The closing line: `N passed, M failed`.
-    pub fn line(&self) -> String {
-        format!("{} passed, {} failed", self.pass, self.failed())
+    /// The count of `verdict`.
+    pub fn count(&self, verdict: Verdict) -> usize {
+        match verdict {
+            Verdict::Pass => self.pass,
+            Verdict::Mismatch => self.mismatch,
+            Verdict::SetupFailure => self.setup_failure,
+            Verdict::TargetError => self.target_error,
+            Verdict::NotRun => self.not_run,
+        }
     }
+
+    /// The closing line: `N passed, M failed`, and `, K not run` when the run stopped early.
+    pub fn line(&self) -> String {
+        let mut line = format!("{} passed, {} failed", self.pass, self.failed());
+        if self.not_run > 0 {
+            line.push_str(&format!(", {} not run", self.not_run));
+        }
+        line
+    }
+}
+
+/// The one line that says why a run stopped early, when it did: the reason every not-run case
+/// carries (where and why the target stopped answering, see [`Verdict::NotRun`]) and how many
+/// cases were not run. Reports print it once, instead of a block per case.
+pub fn stop_diagnosis(results: &[CaseResult]) -> Option<String> {
+    let mut not_run = results.iter().filter(|r| r.verdict == Verdict::NotRun);
+    let first = not_run.next()?;
+    let n = 1 + not_run.count();
+    let why = first.detail.as_deref().unwrap_or("the run stopped");
+    let cases = if n == 1 { "case" } else { "cases" };
+    Some(format!("{why}; {n} {cases} not run"))
 }
 
 /// Why shrinking a case stopped.
@@ -246,8 +296,9 @@ pub enum PairVerdict {
     Same,
     /// The answers disagree, or only one target answered at all.
     Differ,
-    /// Neither target answered (setup failed or the target broke on both sides), so there is
-    /// nothing to compare; counted apart so a broken case is not taken for agreement.
+    /// Neither target answered (setup failed or the target broke on both sides), or the case
+    /// was not run on one of them, so there is nothing to compare; counted apart so a broken
+    /// case is not taken for agreement.
     NotCompared,
 }
 

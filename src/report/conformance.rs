@@ -2,7 +2,7 @@
 //! known divergence categories conform to AWS, each divergence with a one-line example and the
 //! case id that replays it. Built from JSON reports, so it can be regenerated from CI artefacts.
 
-use crate::outcome::{member_of, POLICY, POLICY_GRANT, POLICY_REVISION};
+use crate::outcome::{member_of, Verdict, POLICY, POLICY_GRANT, POLICY_REVISION};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -295,7 +295,14 @@ pub fn conformance_markdown(runs: &[EmulatorRun<'_>]) -> String {
     );
     for run in runs {
         let r = run.report;
-        let cases = r["cases"].as_array().cloned().unwrap_or_default();
+        // Cases a stopped run never sent say nothing about the emulator: left out, counted.
+        let not_run = Verdict::NotRun.as_str();
+        let (cases, skipped): (Vec<Value>, Vec<Value>) = r["cases"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .partition(|c| c["verdict"] != not_run);
         let pass = cases.iter().filter(|c| c["verdict"] == "pass").count();
         let _ = writeln!(
             out,
@@ -312,6 +319,14 @@ pub fn conformance_markdown(runs: &[EmulatorRun<'_>]) -> String {
             cases.len() - semantic,
             cases.len()
         );
+        if !skipped.is_empty() {
+            let _ = writeln!(
+                out,
+                "{} more cases were not run, and are left out below: {}.",
+                skipped.len(),
+                r["notes"][0].as_str().unwrap_or("the run stopped early")
+            );
+        }
         let mut members: BTreeMap<String, Row> = BTreeMap::new();
         let mut outcomes: BTreeMap<String, Row> = BTreeMap::new();
         let mut categories: BTreeMap<String, Row> = BTreeMap::new();

@@ -8,7 +8,7 @@
 //! overwrites the files of the cases that fail again and leaves the others.
 
 use crate::case::{self, Case, CaseFileError};
-use crate::outcome::{CaseResult, Verdict};
+use crate::outcome::CaseResult;
 use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// Longest file stem written; ids of generated cases can be long, file names cannot.
 const MAX_STEM: usize = 120;
 
-/// Writes every case whose result is not a pass to `dir` (created if missing) and returns the
+/// Writes every case that ran and did not pass to `dir` (created if missing) and returns the
 /// files written. `results` are in the order of `cases`, as `runner::run` returns them; a
 /// shrunk generated case is saved in its shrunk form, the comment naming the original.
 pub fn save_failures(
@@ -29,7 +29,7 @@ pub fn save_failures(
     let mut used = HashSet::new();
     let mut written = Vec::new();
     for (case, result) in cases.iter().zip(results) {
-        if result.verdict == Verdict::Pass {
+        if !result.verdict.failed() {
             continue;
         }
         let path = dir.join(format!("{}.jsonl", unique_stem(&case.id, &mut used)));

@@ -1,6 +1,6 @@
 //! The JUnit XML report (`--junit`), which CI systems show as a test list: one testcase per
 //! case. A mismatch is a `failure` (the implementation answered wrongly); a setup failure or a
-//! target error is an `error` (the case could not be judged).
+//! target error is an `error` (the case could not be judged); a case not run is `skipped`.
 
 use super::text::{case_block, clip};
 use super::RunInfo;
@@ -20,6 +20,13 @@ pub fn junit_report(results: &[CaseResult], info: &RunInfo) -> Result<String, St
 fn test_case(r: &CaseResult, info: &RunInfo) -> TestCase {
     let status = match r.verdict {
         Verdict::Pass => TestCaseStatus::success(),
+        // Not run: the run stopped before it (the message says where the target stopped
+        // answering), which CI tools show as skipped, not as a failure of the case.
+        Verdict::NotRun => {
+            let mut s = TestCaseStatus::skipped();
+            s.set_type(Verdict::NotRun.as_str()).set_message(message(r));
+            s
+        }
         verdict => {
             let kind = if verdict == Verdict::Mismatch {
                 NonSuccessKind::Failure

@@ -1,5 +1,6 @@
 //! Merging JSON reports of sharded runs (`check --shard K/N --report-json`) into one.
 
+use crate::outcome::Verdict;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -15,15 +16,27 @@ pub enum MergeError {
 }
 
 /// Merges reports: their cases in order, the verdict counts and the setup diagnosis
-/// recomputed, the findings (buckets) added up. The target and strictness are the first
-/// report's.
+/// recomputed, the findings (buckets) added up, the notes of each kept. The target and
+/// strictness are the first report's.
 pub fn merge_reports(reports: &[Value]) -> Result<Value, MergeError> {
     let first = reports.first().ok_or(MergeError::Empty)?;
     let mut cases = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     let mut buckets: Vec<Value> = Vec::new();
+    // Each shard's notes (a shard whose target stopped answering), each once.
+    let mut notes: Vec<Value> = Vec::new();
     for (index, r) in reports.iter().enumerate() {
+        for note in r
+            .get("notes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if !notes.contains(note) {
+                notes.push(note.clone());
+            }
+        }
         let not = |reason: &str| MergeError::NotAReport {
             index: index + 1,
             reason: reason.to_string(),
@@ -69,7 +82,7 @@ pub fn merge_reports(reports: &[Value]) -> Result<Value, MergeError> {
     buckets.sort_by_key(|b| std::cmp::Reverse(b["count"].as_u64().unwrap_or(0)));
     let mut summary = Map::new();
     summary.insert("total".into(), json!(cases.len()));
-    for verdict in ["pass", "mismatch", "setup-failure", "target-error"] {
+    for verdict in Verdict::ALL.map(Verdict::as_str) {
         summary.insert(
             verdict.into(),
             json!(counts.get(verdict).copied().unwrap_or(0)),
@@ -85,6 +98,7 @@ pub fn merge_reports(reports: &[Value]) -> Result<Value, MergeError> {
         "compare": first.get("compare").cloned().unwrap_or(Value::Null),
         "summary": summary,
         "diagnosis": diagnosis,
+        "notes": notes,
         "buckets": buckets,
         "cases": cases,
     }))

@@ -23,12 +23,12 @@ pub use curl::{curl_command, quote};
 pub use diagnosis::{diagnosis, Diagnosis};
 pub use failures::{read_cases, save_failures};
 pub use html::{html_report, HtmlRunInfo};
-pub use json::json_report;
+pub use json::{json_report, with_baseline};
 pub use junit::junit_report;
 pub use merge::{merge_reports, MergeError};
 pub use pair_json::{pair_json_report, pair_verdict_name};
 pub use step_summary::step_summary;
-pub use text::{baseline_block, pair_report, text_report, Side};
+pub use text::{baseline_block, divergence_line, expired_line, pair_report, text_report, Side};
 
 use crate::outcome::Compare;
 use crate::target::{Endpoint, Requests, Signing, Target};

@@ -1,8 +1,9 @@
-//! The run as a GitHub Actions job summary (markdown appended to `$GITHUB_STEP_SUMMARY`): the
-//! counts by verdict and the biggest findings, read from the JSON report like the HTML page,
-//! so it names whatever verdicts the report has.
+//! The run as a GitHub Actions job summary (markdown appended to `$GITHUB_STEP_SUMMARY`): its
+//! notes (why it stopped early, expired baseline entries), the counts by verdict and the
+//! biggest findings, read from the JSON report like the HTML page, so it names whatever
+//! verdicts the report has.
 
-use super::html::{bucket_count, bucket_label, buckets, verdict_counts};
+use super::html::{bucket_count, bucket_label, buckets, notes, verdict_counts};
 use serde_json::Value;
 use std::fmt::Write;
 
@@ -11,7 +12,11 @@ const TOP: usize = 10;
 
 /// The summary of JSON report `json` under the heading `title` (`addperm check: URL`).
 pub fn step_summary(json: &Value, title: &str) -> String {
-    let mut out = format!("### {}\n\n| verdict | cases |\n|---|---:|\n", cell(title));
+    let mut out = format!("### {}\n\n", cell(title));
+    for note in notes(json) {
+        let _ = writeln!(out, "**{}**\n", cell(note));
+    }
+    out.push_str("| verdict | cases |\n|---|---:|\n");
     for (name, n) in verdict_counts(json) {
         let _ = writeln!(out, "| {} | {n} |", cell(&name));
     }
@@ -66,9 +71,15 @@ mod tests {
             "summary": {"total": 2, "pass": 1, "mismatch": 0},
             "buckets": [{"member": "A|B", "constraint": "<x>", "count": 1, "example": "id\nnext"}],
             "cases": [{"verdict": "pass"}, {"verdict": "not-run"}],
+            "notes": ["the target stopped | answering"],
         });
         let md = step_summary(&j, "addperm check: t");
-        assert!(md.starts_with("### addperm check: t\n"), "{md}");
+        assert!(
+            md.starts_with(
+                "### addperm check: t\n\n**the target stopped \\| answering**\n\n| verdict"
+            ),
+            "{md}"
+        );
         assert!(md.contains("| pass | 1 |"), "{md}");
         assert!(md.contains("| mismatch | 0 |"), "{md}");
         assert!(md.contains("| not-run | 1 |"), "{md}");

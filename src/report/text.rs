@@ -7,8 +7,9 @@ use super::curl::curl_command;
 use super::diagnosis::{diagnosis, Diagnosis};
 use super::RunInfo;
 use crate::outcome::{
-    CaseResult, Difference, PairResult, PairVerdict, Summary, Verdict, POLICY_GRANT,
+    stop_diagnosis, CaseResult, Difference, PairResult, PairVerdict, Summary, POLICY_GRANT,
 };
+use crate::runner::{day_text, Divergence, Judgement};
 use crate::target::{Endpoint, Requests};
 use serde_json::Value;
 use std::fmt::Write;
@@ -164,9 +165,10 @@ fn header(out: &mut String, verdict: &str, id: &str, r: &CaseResult, detail: boo
     }
 }
 
-/// The block for one case: nothing for a pass; otherwise the verdict, how the case was shrunk
-/// (for a generated one), the judged fields side by side, the rule the reference named (if it
-/// is the target) and a curl command that sends the request to `endpoint`.
+/// The block for one case: nothing for a pass or a case not run (the report's diagnosis says
+/// why those were not run, once); otherwise the verdict, how the case was shrunk (for a
+/// generated one), the judged fields side by side, the rule the reference named (if it is the
+/// target) and a curl command that sends the request to `endpoint`.
 pub fn case_block(r: &CaseResult, endpoint: &Endpoint) -> String {
     block(r, endpoint, true)
 }
@@ -174,7 +176,7 @@ pub fn case_block(r: &CaseResult, endpoint: &Endpoint) -> String {
 /// [`case_block`], without the detail line when `detail` is false (the run's diagnosis says
 /// it once for every case it covers).
 fn block(r: &CaseResult, endpoint: &Endpoint, detail: bool) -> String {
-    if r.verdict == Verdict::Pass {
+    if !r.verdict.failed() {
         return String::new();
     }
     let mut out = String::new();
@@ -222,7 +224,7 @@ fn summary_block(s: &Summary, diagnosis: Option<&Diagnosis>) -> String {
     if let Some(d) = diagnosis {
         let _ = writeln!(out, "{}", d.line());
     }
-    if s.setup_failure + s.target_error > 0 {
+    if s.setup_failure + s.target_error + s.not_run > 0 {
         let _ = writeln!(
             out,
             "{} mismatch, {} setup-failure, {} target-error",
@@ -233,12 +235,16 @@ fn summary_block(s: &Summary, diagnosis: Option<&Diagnosis>) -> String {
     out
 }
 
-/// The whole report of a run: the diagnosis, if most cases failed setup the same way; every
-/// failing case (those the diagnosis covers without its detail); the findings they group into;
-/// what the run cost the target; the summary, with the diagnosis again.
+/// The whole report of a run: why it stopped early (when it did); the diagnosis, if most
+/// cases failed setup the same way; every failing case (those the diagnosis covers without its
+/// detail); the findings they group into; what the run cost the target; the summary, with the
+/// diagnosis again.
 pub fn text_report(results: &[CaseResult], info: &RunInfo) -> String {
     let diagnosis = diagnosis(results);
     let mut out = String::new();
+    if let Some(why) = stop_diagnosis(results) {
+        let _ = writeln!(out, "STOPPED {why}\n");
+    }
     if let Some(d) = &diagnosis {
         let _ = writeln!(out, "{}\n", d.line());
     }
@@ -372,39 +378,55 @@ pub fn pair_report(pairs: &[PairResult], a: Side, b: Side) -> String {
     out
 }
 
-/// The verdict of a run judged against a baseline: counts, then every new, changed and fixed
-/// divergence by case id.
-pub fn baseline_block(j: &crate::runner::Judgement) -> String {
+/// The verdict of a run judged against a baseline: counts, then every new, changed, fixed and
+/// expired divergence by case id.
+pub fn baseline_block(j: &Judgement) -> String {
     let mut out = format!(
-        "baseline: {} known, {} new, {} changed, {} fixed\n",
+        "baseline: {} known, {} new, {} changed, {} fixed, {} expired\n",
         j.known,
         j.new.len(),
         j.changed.len(),
-        j.fixed.len()
+        j.fixed.len(),
+        j.expired.len()
     );
     for id in &j.new {
         out.push_str(&format!("  NEW      {id}\n"));
     }
     for (id, was, now) in &j.changed {
-        let show = |d: &crate::runner::Divergence| {
-            format!(
-                "{} {} {} [{}]",
-                d.verdict.as_str(),
-                d.status.map_or("-".to_string(), |s| s.to_string()),
-                d.error_type.as_deref().unwrap_or("-"),
-                d.fields.join(",")
-            )
-        };
         out.push_str(&format!(
             "  CHANGED  {id}: was {}, now {}\n",
-            show(was),
-            show(now)
+            divergence_line(was),
+            divergence_line(now)
         ));
     }
     for id in &j.fixed {
         out.push_str(&format!("  FIXED    {id} (remove it from the baseline)\n"));
     }
+    for (id, entry) in &j.expired {
+        out.push_str(&format!("  EXPIRED  {id} ({})\n", expired_line(entry)));
+    }
     out
+}
+
+/// A recorded divergence in one line: `mismatch 200 - [status]`.
+pub fn divergence_line(d: &Divergence) -> String {
+    format!(
+        "{} {} {} [{}]",
+        d.verdict.as_str(),
+        d.status.map_or("-".to_string(), |s| s.to_string()),
+        d.error_type.as_deref().unwrap_or("-"),
+        d.fields.join(",")
+    )
+}
+
+/// Why an entry whose divergence the run showed no longer hides it: its last day and the
+/// reason it was accepted for (`accepted until 2026-03-31: moto answers 200`).
+pub fn expired_line(entry: &Divergence) -> String {
+    let until = entry.expires.map_or_else(|| "-".to_string(), day_text);
+    match &entry.reason {
+        Some(why) => format!("accepted until {until}: {why}"),
+        None => format!("accepted until {until}, no reason given"),
+    }
 }
 
 #[cfg(test)]
@@ -421,7 +443,7 @@ mod tests {
         }
     }
     use crate::case::Expect;
-    use crate::outcome::SentRequest;
+    use crate::outcome::{SentRequest, Verdict};
     use crate::target::Observed;
     use serde_json::json;
 
@@ -535,5 +557,54 @@ mod tests {
         assert!(!text.contains("MISMATCH ok"));
         assert!(text.contains("1 finding from 1 case:"), "{text}");
         assert!(text.ends_with("1 passed, 1 failed\n"), "{text}");
+    }
+
+    #[test]
+    fn a_stopped_run_says_why_once() {
+        let not_run = |id: &str| CaseResult {
+            id: id.into(),
+            verdict: Verdict::NotRun,
+            actual: None,
+            differences: vec![],
+            sent: None,
+            detail: Some("the target stopped answering at case 1 (sid-too-long): refused".into()),
+            ..mismatch()
+        };
+        let text = text_report(&[mismatch(), not_run("b"), not_run("c")], &info());
+        assert!(text.starts_with(
+            "STOPPED the target stopped answering at case 1 (sid-too-long): refused; 2 cases not run\n"
+        ), "{text}");
+        assert_eq!(text.matches("stopped answering").count(), 1, "{text}");
+        assert!(!text.contains("NOT-RUN"), "{text}");
+        assert!(text.contains("1 finding from 1 case:"), "{text}");
+        assert!(text.ends_with("0 passed, 1 failed, 2 not run\n"), "{text}");
+    }
+
+    #[test]
+    fn expired_entries_are_named_with_their_day_and_reason() {
+        let entry = |reason: Option<&str>| Divergence {
+            reason: reason.map(str::to_string),
+            expires: Some(crate::runner::parse_day("2026-03-31").unwrap()),
+            verdict: Verdict::Mismatch,
+            fields: vec!["status".into()],
+            status: Some(200),
+            error_type: None,
+            seen: String::new(),
+        };
+        let j = Judgement {
+            expired: vec![
+                ("a".into(), entry(Some("moto answers 200"))),
+                ("b".into(), entry(None)),
+            ],
+            known: 3,
+            ..Judgement::default()
+        };
+        let block = baseline_block(&j);
+        assert_eq!(
+            block,
+            "baseline: 3 known, 0 new, 0 changed, 0 fixed, 2 expired\n\
+             \x20 EXPIRED  a (accepted until 2026-03-31: moto answers 200)\n\
+             \x20 EXPIRED  b (accepted until 2026-03-31, no reason given)\n"
+        );
     }
 }

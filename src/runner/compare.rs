@@ -177,7 +177,7 @@ pub fn compare_stored(check: &StoredCheck) -> Vec<Difference> {
         out.push(Difference {
             field: POLICY_GRANT,
             expected: show(&check.expected),
-            actual: Value::Array(granted.clone()).to_string(),
+            actual: Value::Array(by_text(granted.clone())).to_string(),
         });
     }
     let header = |p: &Option<Value>| {
@@ -192,7 +192,7 @@ pub fn compare_stored(check: &StoredCheck) -> Vec<Difference> {
         out.push(Difference {
             field: POLICY,
             expected: show(&check.expected),
-            actual: show(actual),
+            actual: show(&shown(actual, &expected_s)),
         });
     }
     if let Some((aws, target)) = check.revision_changed {
@@ -206,6 +206,39 @@ pub fn compare_stored(check: &StoredCheck) -> Vec<Difference> {
         }
     }
     out
+}
+
+/// `statements` sorted by their JSON text.
+fn by_text(mut statements: Vec<Value>) -> Vec<Value> {
+    statements.sort_by_cached_key(Value::to_string);
+    statements
+}
+
+/// The stored policy `actual` as a difference shows it. When it holds other statements than
+/// AWS's `expected` ones: those it shares with AWS in AWS's order, then the others by their
+/// text. Where a faulty target puts statements of other policies, and in what order, depends
+/// on what ran on it before; a difference must not (with reused fixtures the history differs
+/// from a fresh world's). When it holds AWS's statements in another order, as stored: that
+/// order is the difference.
+fn shown(actual: &Option<Value>, expected: &[Value]) -> Option<Value> {
+    let document = actual.as_ref()?;
+    let Some(stored) = document.get("Statement").and_then(Value::as_array) else {
+        return actual.clone();
+    };
+    let mut left: Vec<Value> = stored.clone();
+    let mut ordered = Vec::new();
+    for e in expected {
+        if let Some(i) = left.iter().position(|s| s == e) {
+            ordered.push(left.remove(i));
+        }
+    }
+    if left.is_empty() && ordered.len() == expected.len() {
+        return actual.clone();
+    }
+    ordered.extend(by_text(left));
+    let mut document = document.clone();
+    document["Statement"] = Value::Array(ordered);
+    Some(document)
 }
 
 /// `statements` without the first occurrence of each of `granted`.
@@ -319,5 +352,52 @@ mod tests {
         let d = compare(&e, &a, Compare::Exact);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].field, "statement-bytes");
+    }
+
+    fn policy(statements: &[Value]) -> Option<Value> {
+        Some(json!({"Version": "2012-10-17", "Id": "default", "Statement": statements}))
+    }
+
+    fn check(expected: &[Value], actual: &[Value]) -> Vec<Difference> {
+        compare_stored(&StoredCheck {
+            expected: policy(expected),
+            inferred: false,
+            actual: Ok(policy(actual)),
+            revision_changed: None,
+        })
+    }
+
+    #[test]
+    fn stored_statements_are_granted_changed_or_reordered() {
+        let (a, b, c) = (
+            json!({"Sid": "a"}),
+            json!({"Sid": "b"}),
+            json!({"Sid": "c"}),
+        );
+        assert!(check(&[a.clone(), b.clone()], &[a.clone(), b.clone()]).is_empty());
+        let granted = check(&[a.clone()], &[a.clone(), c.clone()]);
+        assert_eq!(granted[0].field, POLICY_GRANT);
+        assert_eq!(granted[0].actual, json!([c]).to_string());
+        // The same Sid holding something else is a changed statement, not access granted.
+        let changed = check(&[a.clone()], &[json!({"Sid": "a", "Effect": "Deny"})]);
+        assert_eq!(
+            changed.iter().map(|d| d.field).collect::<Vec<_>>(),
+            [POLICY]
+        );
+        let reordered = check(&[a.clone(), b.clone()], &[b.clone(), a.clone()]);
+        assert_eq!(reordered[0].field, POLICY);
+        assert_eq!(reordered[0].actual, policy(&[b, a]).unwrap().to_string());
+    }
+
+    #[test]
+    fn what_a_difference_shows_does_not_depend_on_the_order_of_foreign_statements() {
+        let (a, b) = (json!({"Sid": "a"}), json!({"Sid": "b"}));
+        let (x, y) = (json!({"Sid": "x"}), json!({"Sid": "y"}));
+        let aws = [a.clone(), b];
+        let one = check(&aws, &[x.clone(), a.clone(), y.clone()]);
+        let other = check(&aws, &[y.clone(), x.clone(), a.clone()]);
+        assert_eq!(one.len(), 2, "{one:?}");
+        assert_eq!(one, other);
+        assert_eq!(one[1].actual, policy(&[a, x, y]).unwrap().to_string());
     }
 }

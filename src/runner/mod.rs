@@ -9,7 +9,7 @@ mod pair;
 mod record;
 mod shard;
 
-pub use baseline::{Baseline, BaselineError, Divergence, Judgement};
+pub use baseline::{day_text, parse_day, Baseline, BaselineError, Divergence, Judgement};
 pub use compare::compare;
 pub use pair::compare_pair;
 pub use record::{recorded, RECORDED_TAG};
@@ -19,10 +19,9 @@ use crate::case::Case;
 use crate::contract::{POLICY_ID, POLICY_VERSION};
 use crate::outcome::{CaseResult, Compare, StoredCheck, Verdict};
 use crate::player::{self, PlayError, Played, Player, Pool, Read, Stored, WorldPlay};
-use crate::target::Target;
+use crate::target::{Target, TargetError};
 use serde_json::{json, Value};
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 /// How a case's `given` functions are provided on a target that keeps state between cases.
@@ -46,6 +45,9 @@ pub struct RunOptions {
     /// Whether the policy the request addressed is read after each case and compared with
     /// what AWS stores (at `--compare message` and `exact`).
     pub state_check: bool,
+    /// Run every case even after the target stopped answering (see [`dead_after`]); by
+    /// default the run stops there and the cases left are [`Verdict::NotRun`].
+    pub keep_going: bool,
 }
 
 impl Default for RunOptions {
@@ -55,13 +57,34 @@ impl Default for RunOptions {
             jobs: 0,
             fixtures: Fixtures::default(),
             state_check: true,
+            keep_going: false,
         }
     }
 }
 
+/// How many cases in a row must end in a transport failure (connection refused or reset, no
+/// answer within the time-out), with nothing answered since, before a run with `jobs`
+/// parallel sessions takes the target for dead and stops: `2 x jobs`, at least 5.
+///
+/// Counted in the order cases finish. When a target dies, the up to `jobs` cases in flight
+/// all fail at once: they are one piece of news, not `jobs` of them, so the streak must also
+/// take in a second round of cases started after the failure began. Five at least, so that a
+/// one-off reset (a keep-alive connection the target closed) never stops a one-job run. A
+/// target that answers at all, however badly (a 5xx, garbage, a wrong body), is alive: any
+/// answer ends the streak.
+pub fn dead_after(jobs: usize) -> usize {
+    (2 * jobs.max(1)).max(5)
+}
+
 /// Runs every case against `target`; results come back in case order. `progress` is called
-/// once per finished case (from any worker thread). With [`Fixtures::Reuse`] on a target that
-/// keeps state between cases, each worker lends fixtures from a pool of its own.
+/// once per case that ran (from any worker thread). With [`Fixtures::Reuse`] on a target
+/// that keeps state between cases, each worker lends fixtures from a pool of its own.
+///
+/// Unless `options.keep_going`, the run stops once the target has stopped answering
+/// ([`dead_after`]): the cases in flight finish, no other starts, and every case that did not
+/// start is [`Verdict::NotRun`], its `detail` naming the case where the target stopped
+/// answering and why. Cases start in case order, so the cases not run are the last ones; which
+/// they are depends on `jobs`, the verdicts of the cases that ran do not.
 pub fn run(
     target: &dyn Target,
     cases: &[Case],
@@ -69,7 +92,8 @@ pub fn run(
     progress: &(dyn Fn(&CaseResult) + Sync),
 ) -> Vec<CaseResult> {
     let jobs = options.jobs.max(1).min(cases.len().max(1));
-    let next = AtomicUsize::new(0);
+    let limit = (!options.keep_going).then(|| dead_after(options.jobs));
+    let watch = Mutex::new(Watch::default());
     let results: Mutex<Vec<Option<CaseResult>>> = Mutex::new(vec![None; cases.len()]);
     let pooled = options.fixtures == Fixtures::Reuse && target.reusable_fixtures();
     std::thread::scope(|scope| {
@@ -77,26 +101,115 @@ pub fn run(
             scope.spawn(|| {
                 let mut pool = None;
                 loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(case) = cases.get(i) else { break };
+                    // A statement of its own: the lock is let go before the case runs.
+                    let Some(i) = lock(&watch).start(cases.len()) else {
+                        break;
+                    };
                     if pooled && pool.is_none() {
                         pool = Pool::open(target).ok();
                     }
-                    let result = play_case(target, case, options, pool.as_mut());
+                    let (result, silent) = play_case(target, &cases[i], options, pool.as_mut());
                     progress(&result);
-                    if let Ok(mut r) = results.lock() {
-                        r[i] = Some(result);
-                    }
+                    lock(&watch).finished(i, &result, silent, limit);
+                    lock(&results)[i] = Some(result);
                 }
             });
         }
     });
-    results
+    let stopped = watch
         .into_inner()
         .unwrap_or_else(|p| p.into_inner())
+        .diagnosis();
+    let results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    results
         .into_iter()
-        .flatten()
+        .zip(cases)
+        .map(|(r, case)| r.unwrap_or_else(|| not_run(case, stopped.as_deref())))
         .collect()
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// What the workers of a run share: the next case to start, and whether the target still
+/// answers.
+#[derive(Debug, Default)]
+struct Watch {
+    next: usize,
+    /// Cases finished in a row (in the order they finished) with a transport failure.
+    streak: usize,
+    /// The last case, in case order, that got an answer.
+    answered: Option<usize>,
+    /// Every case without an answer after that one: index -> its id and why it failed.
+    silent: BTreeMap<usize, (String, String)>,
+    /// Whether the run has stopped: no case starts any more.
+    stopped: bool,
+}
+
+impl Watch {
+    /// The next case to start, or `None` when there is none or the run has stopped.
+    fn start(&mut self, len: usize) -> Option<usize> {
+        if self.stopped || self.next >= len {
+            return None;
+        }
+        self.next += 1;
+        Some(self.next - 1)
+    }
+
+    /// Notes that case `i` finished, `silent` when the target never answered it; stops the run
+    /// when `limit` silent cases have finished in a row.
+    fn finished(&mut self, i: usize, r: &CaseResult, silent: bool, limit: Option<usize>) {
+        let after_answers = !matches!(self.answered, Some(a) if a >= i);
+        if !silent {
+            self.streak = 0;
+            if after_answers {
+                self.answered = Some(i);
+                self.silent = self.silent.split_off(&(i + 1));
+            }
+            return;
+        }
+        self.streak += 1;
+        if after_answers {
+            let why = r.detail.clone().unwrap_or_default();
+            self.silent.insert(i, (r.id.clone(), why));
+        }
+        if limit.is_some_and(|limit| self.streak >= limit) {
+            self.stopped = true;
+        }
+    }
+
+    /// Why the run stopped, once every case in flight has finished (`None` if it did not):
+    /// the target stopped answering at the first case, in case order, after the last one it
+    /// answered. Cases finish in any order, so that need not be the case whose failure began
+    /// the streak; and there is one, since a streak of 2 x jobs holds more cases than were in
+    /// flight when the last answer came.
+    fn diagnosis(&self) -> Option<String> {
+        if !self.stopped {
+            return None;
+        }
+        let (at, (id, why)) = self.silent.iter().next()?;
+        Some(format!(
+            "the target stopped answering at case {} ({id}): {why}",
+            at + 1
+        ))
+    }
+}
+
+/// The result of a case the run stopped before; `why` is the run's diagnosis.
+fn not_run(case: &Case, why: Option<&str>) -> CaseResult {
+    CaseResult {
+        id: case.id.clone(),
+        tags: case.tags.clone(),
+        verdict: Verdict::NotRun,
+        expected: case.expect.clone(),
+        actual: None,
+        differences: Vec::new(),
+        detail: Some(why.unwrap_or("the run stopped").to_string()),
+        sent: None,
+        shrunk: None,
+        stored: None,
+    }
 }
 
 /// Runs one case in a session of its own, with the stored-policy check.
@@ -105,16 +218,27 @@ pub fn run_case(target: &dyn Target, case: &Case, mode: Compare) -> CaseResult {
         compare: mode,
         ..RunOptions::default()
     };
-    play_case(target, case, &options, None)
+    play_case(target, case, &options, None).0
 }
 
-/// Runs one case: with fixtures from `pool`, or in a session of its own.
+/// Whether a failure means the target gave no answer at all: refused, reset or silent until
+/// the time-out. An answer too large or not HTTP is an answer, however bad.
+fn silent(e: &TargetError) -> bool {
+    matches!(
+        e,
+        TargetError::Connect(_) | TargetError::Timeout(_) | TargetError::Reset(_)
+    )
+}
+
+/// Runs one case: with fixtures from `pool`, or in a session of its own. Also says whether the
+/// case ended in a transport failure ([`silent`]), which is how [`run`] tells a target that
+/// stopped answering.
 fn play_case(
     target: &dyn Target,
     case: &Case,
     options: &RunOptions,
     pool: Option<&mut Pool>,
-) -> CaseResult {
+) -> (CaseResult, bool) {
     let mut result = CaseResult {
         id: case.id.clone(),
         tags: case.tags.clone(),
@@ -152,12 +276,13 @@ fn play_case(
     let (played, read) = match played {
         Ok(p) => p,
         Err(e) => {
+            let no_answer = matches!(&e, PlayError::Target(t) if silent(t));
             result.verdict = match e {
                 PlayError::Setup(_) => Verdict::SetupFailure,
                 PlayError::Target(_) => Verdict::TargetError,
             };
             result.detail = Some(e.to_string());
-            return result;
+            return (result, no_answer);
         }
     };
     result.sent = Some(played.prepared.sent.clone());
@@ -167,7 +292,7 @@ fn play_case(
             Ok(judged) => judged,
             Err(e) => {
                 result.detail = Some(e.to_string());
-                return result;
+                return (result, silent(&e));
             }
         };
     if let (true, Some(fresh), Some(read)) = (state_check, &fresh, &read) {
@@ -183,7 +308,7 @@ fn play_case(
     result.differences = differences;
     result.expected = expected;
     result.actual = Some(observed);
-    result
+    (result, false)
 }
 
 /// What AWS stores and what the target stored, under the case's names.
@@ -325,6 +450,134 @@ mod tests {
             let cases = crate::case::parse(&line, "t").unwrap();
             let r = run_case(&Renaming, &cases[0], Compare::Message);
             assert_eq!(r.verdict, Verdict::Pass, "{spelled}: {:?}", r.differences);
+        }
+    }
+
+    /// A target whose sessions answer as the reference does while `answers(n)` holds for the
+    /// session's number (0, 1, ... in the order they open), and refuse every request after.
+    struct Dying {
+        answers: fn(usize) -> bool,
+        opened: std::sync::atomic::AtomicUsize,
+        reference: crate::target::ReferenceTarget,
+    }
+
+    struct Refused;
+
+    impl Session for Refused {
+        fn send(&mut self, _: &Operation) -> Result<Response, TargetError> {
+            Err(TargetError::Connect("refused".into()))
+        }
+    }
+
+    impl Target for Dying {
+        fn name(&self) -> String {
+            "dying".into()
+        }
+        fn placeholders(&self) -> Placeholders {
+            Placeholders::default()
+        }
+        fn session(&self) -> Result<Box<dyn Session + '_>, TargetError> {
+            let n = self
+                .opened
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if (self.answers)(n) {
+                self.reference.session()
+            } else {
+                Ok(Box::new(Refused))
+            }
+        }
+    }
+
+    fn dying(answers: fn(usize) -> bool) -> Dying {
+        Dying {
+            answers,
+            opened: Default::default(),
+            reference: Default::default(),
+        }
+    }
+
+    /// `n` cases the reference answers with 404 (no function given), so each passes.
+    fn cases(n: usize) -> Vec<Case> {
+        (0..n)
+            .map(|i| {
+                let line = format!(
+                    r#"{{"id": "c{i}", "request": {{"function_name": "f", "body": {{"StatementId": "s", "Action": "lambda:InvokeFunction", "Principal": "s3.amazonaws.com"}}}}, "expect": {{"status": 404}}}}"#
+                );
+                crate::case::parse(&line, "t").unwrap().remove(0)
+            })
+            .collect()
+    }
+
+    fn verdicts(results: &[CaseResult]) -> Vec<Verdict> {
+        results.iter().map(|r| r.verdict).collect()
+    }
+
+    fn options(jobs: usize, keep_going: bool) -> RunOptions {
+        RunOptions {
+            jobs,
+            keep_going,
+            ..RunOptions::default()
+        }
+    }
+
+    #[test]
+    fn a_target_that_stops_answering_stops_the_run() {
+        let results = run(&dying(|n| n < 3), &cases(20), &options(1, false), &|_| {});
+        let mut want = vec![Verdict::Pass; 3];
+        want.extend([Verdict::TargetError; 5]);
+        want.extend([Verdict::NotRun; 12]);
+        assert_eq!(verdicts(&results), want);
+        assert_eq!(
+            results[8].detail.as_deref(),
+            Some("the target stopped answering at case 4 (c3): connection failed: refused")
+        );
+        assert_eq!(
+            crate::outcome::stop_diagnosis(&results).unwrap(),
+            "the target stopped answering at case 4 (c3): connection failed: refused; 12 cases not run"
+        );
+        let all = run(&dying(|n| n < 3), &cases(20), &options(1, true), &|_| {});
+        assert_eq!(
+            all[3..]
+                .iter()
+                .filter(|r| r.verdict == Verdict::TargetError)
+                .count(),
+            17
+        );
+    }
+
+    #[test]
+    fn any_answer_ends_the_streak() {
+        // Four refusals in a row at most, then an answer: never dead at one job.
+        let results = run(
+            &dying(|n| n % 5 == 4),
+            &cases(40),
+            &options(1, false),
+            &|_| {},
+        );
+        assert!(!verdicts(&results).contains(&Verdict::NotRun));
+    }
+
+    #[test]
+    fn parallel_runs_stop_too_and_leave_the_last_cases_not_run() {
+        for jobs in [2, 4, 8] {
+            let results = run(
+                &dying(|n| n < 3),
+                &cases(60),
+                &options(jobs, false),
+                &|_| {},
+            );
+            let v = verdicts(&results);
+            let ran = v.iter().take_while(|v| **v != Verdict::NotRun).count();
+            assert!(
+                v[ran..].iter().all(|v| *v == Verdict::NotRun),
+                "{jobs}: {v:?}"
+            );
+            assert!(ran >= 3 + dead_after(jobs) && ran < 60, "{jobs}: {v:?}");
+            assert_eq!(
+                v.iter().filter(|v| **v == Verdict::Pass).count(),
+                3,
+                "{jobs}"
+            );
         }
     }
 }

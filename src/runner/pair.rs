@@ -2,7 +2,7 @@
 //! with the case's expectation, which makes any implementation an oracle for another.
 
 use crate::case::Case;
-use crate::outcome::{CaseResult, Compare, Difference, PairResult, PairVerdict, POLICY};
+use crate::outcome::{CaseResult, Compare, Difference, PairResult, PairVerdict, Verdict, POLICY};
 use crate::target::Observed;
 
 /// Every difference between answer `a` and answer `b` at strictness `mode`, field by field as
@@ -97,7 +97,9 @@ pub fn compare_pair(case: &Case, a: &CaseResult, b: &CaseResult, mode: Compare) 
             (verdict, d)
         }
         (x, y) => {
-            let verdict = if x.is_none() && y.is_none() {
+            // A side that was not run has nothing to compare, even if the other answered.
+            let not_run = [a, b].iter().any(|r| r.verdict == Verdict::NotRun);
+            let verdict = if not_run || (x.is_none() && y.is_none()) {
                 PairVerdict::NotCompared
             } else {
                 PairVerdict::Differ
@@ -176,7 +178,7 @@ mod tests {
     }
 
     #[test]
-    fn one_side_without_answer_differs_both_without_is_not_compared() {
+    fn one_side_without_answer_differs_both_without_or_one_not_run_is_not_compared() {
         let c = case("f");
         let ok = answered("f", Observed::default());
         let broken = CaseResult {
@@ -192,6 +194,12 @@ mod tests {
             "target-error: connection failed: refused"
         );
         let p = compare_pair(&c, &broken, &broken, Compare::Message);
+        assert_eq!(p.verdict, PairVerdict::NotCompared);
+        let not_run = CaseResult {
+            verdict: Verdict::NotRun,
+            ..broken.clone()
+        };
+        let p = compare_pair(&c, &ok, &not_run, Compare::Message);
         assert_eq!(p.verdict, PairVerdict::NotCompared);
         let p = compare_pair(&c, &ok, &ok, Compare::Exact);
         assert_eq!(p.verdict, PairVerdict::Same);

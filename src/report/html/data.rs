@@ -25,6 +25,17 @@ pub(crate) fn buckets(json: &Value) -> &[Value] {
         .map_or(&[], Vec::as_slice)
 }
 
+/// The report's notes: what a person must read first (why the run stopped early, baseline
+/// entries that expired), one line each, or none.
+pub(crate) fn notes(json: &Value) -> Vec<&str> {
+    json.get("notes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
 /// A case's verdict name (`-` when it has none).
 pub(crate) fn verdict(case: &Value) -> &str {
     case.get("verdict").and_then(Value::as_str).unwrap_or(NONE)

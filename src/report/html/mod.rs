@@ -18,7 +18,7 @@
 mod data;
 
 pub(crate) use data::{
-    bucket_count, bucket_label, bucket_of, buckets, cases, difference_fields, verdict,
+    bucket_count, bucket_label, bucket_of, buckets, cases, difference_fields, notes, verdict,
     verdict_counts,
 };
 
@@ -62,8 +62,12 @@ pub struct HtmlRunInfo {
     /// The `--seed` of a generated run.
     pub seed: Option<u64>,
     /// Verdict names of the cases that passed: listed folded away at the end; every other
-    /// verdict is a case to look at.
+    /// verdict is a case to look at, but those in `not_run`.
     pub passing: Vec<String>,
+    /// Verdict names of cases that were never sent (a run that stopped when its target did):
+    /// listed folded away like the passing ones, since they have nothing to show; the notes at
+    /// the top say why they were not run.
+    pub not_run: Vec<String>,
     /// Case id (as run: a shrunk case is looked up under the id it was shrunk from too) -> its
     /// status against the baseline the run was judged by. Empty without a baseline.
     pub baseline: BTreeMap<String, String>,
@@ -127,6 +131,10 @@ impl<'a> Page<'a> {
         self.info.passing.iter().any(|p| p == verdict(case))
     }
 
+    fn ran(&self, case: &Value) -> bool {
+        !self.info.not_run.iter().any(|p| p == verdict(case))
+    }
+
     fn title(&self) -> String {
         let facts = data::facts(self.json);
         let fact = |k: &str| facts.iter().find(|(key, _)| *key == k).map(|(_, v)| v);
@@ -139,8 +147,9 @@ impl<'a> Page<'a> {
 
     fn render(&self) -> Markup {
         let all = cases(self.json);
+        let (ran, not_run): (Vec<&Value>, Vec<&Value>) = all.iter().partition(|c| self.ran(c));
         let (passing, failing): (Vec<&Value>, Vec<&Value>) =
-            all.iter().partition(|c| self.passes(c));
+            ran.into_iter().partition(|c| self.passes(c));
         let title = self.title();
         // Cases shown with their answers, by finding.
         let mut shown: Vec<usize> = vec![0; self.buckets.len()];
@@ -158,6 +167,9 @@ impl<'a> Page<'a> {
                     header {
                         h1 { (title) }
                         (self.run_facts(all.len()))
+                        @for note in data::notes(self.json) {
+                            p.note { (note) }
+                        }
                     }
                     (self.charts(&failing))
                     (self.findings())
@@ -171,7 +183,8 @@ impl<'a> Page<'a> {
                             (self.case(n, c, &mut shown))
                         }
                     }
-                    (self.passing(&passing))
+                    (folded("not-run", "Cases not run", &not_run))
+                    (folded("passing", "Passing cases", &passing))
                     script { (PreEscaped(SCRIPT)) }
                 }
             }
@@ -421,19 +434,21 @@ impl<'a> Page<'a> {
             ]
         }
     }
+}
 
-    fn passing(&self, passing: &[&Value]) -> Markup {
-        if passing.is_empty() {
-            return html! {};
-        }
-        html! {
-            section #passing {
-                details {
-                    summary { h2 { "Passing cases (" (passing.len()) ")" } }
-                    ul.ids {
-                        @for c in passing {
-                            li data-verdict=(verdict(c)) { (data::id(c)) }
-                        }
+/// Cases with nothing to show (passing, not run), listed by id in one folded section: `id` is
+/// the section's, `title` its heading.
+fn folded(id: &str, title: &str, list: &[&Value]) -> Markup {
+    if list.is_empty() {
+        return html! {};
+    }
+    html! {
+        section.folded id=(id) {
+            details {
+                summary { h2 { (title) " (" (list.len()) ")" } }
+                ul.ids {
+                    @for c in list {
+                        li data-verdict=(verdict(c)) { (data::id(c)) }
                     }
                 }
             }

@@ -10,6 +10,7 @@ fn info() -> HtmlRunInfo {
         time: "2026-12-02 16:19:30 UTC".into(),
         seed: Some(7),
         passing: vec!["pass".into()],
+        not_run: vec!["not-run".into()],
         baseline: BTreeMap::new(),
     }
 }
@@ -243,4 +244,25 @@ fn anything_renders_without_panicking() {
         let page = html_report(&j, &HtmlRunInfo::default());
         assert!(page.starts_with("<!DOCTYPE html>") && page.ends_with("</html>"));
     }
+}
+
+#[test]
+fn notes_lead_and_cases_not_run_are_folded_away() {
+    let mut not_run = case("later", "not-run", json!([]));
+    not_run["actual"] = Value::Null;
+    let mut j = report(vec![case("n", "mismatch", status_difference()), not_run]);
+    j["notes"] = json!([format!(
+        "the target stopped answering at case 1 (n): {HOSTILE}; 1 case not run"
+    )]);
+    let page = html_report(&j, &info());
+    assert!(
+        page.contains(
+            "<p class=\"note\">the target stopped answering at case 1 (n): &lt;/script&gt;"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("<section class=\"folded\" id=\"not-run\">"));
+    assert!(page.contains("<li data-verdict=\"not-run\">later</li>"));
+    assert!(!page.contains("<code class=\"id\">later</code>"));
+    assert!(page.contains("Cases that did not pass (1)"));
 }
