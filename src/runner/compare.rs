@@ -375,11 +375,11 @@ mod tests {
             json!({"Sid": "c"}),
         );
         assert!(check(&[a.clone(), b.clone()], &[a.clone(), b.clone()]).is_empty());
-        let granted = check(&[a.clone()], &[a.clone(), c.clone()]);
+        let granted = check(std::slice::from_ref(&a), &[a.clone(), c.clone()]);
         assert_eq!(granted[0].field, POLICY_GRANT);
         assert_eq!(granted[0].actual, json!([c]).to_string());
         // The same Sid holding something else is a changed statement, not access granted.
-        let changed = check(&[a.clone()], &[json!({"Sid": "a", "Effect": "Deny"})]);
+        let changed = check(std::slice::from_ref(&a), &[json!({"Sid": "a", "Effect": "Deny"})]);
         assert_eq!(
             changed.iter().map(|d| d.field).collect::<Vec<_>>(),
             [POLICY]
