@@ -3,10 +3,13 @@
 //! run. A target that answers badly is alive and the run goes on. The assertions are on verdict
 //! counts and on the process ending; the outer time-out is only a safety net against a hang.
 
+mod common;
+
 use addperm::reference::Reference;
+use common::{read_request, write_response};
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufReader, Write};
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -119,47 +122,6 @@ fn a_refused_connection_stops_the_run_unless_told_to_keep_going() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(count(&report, "target-error"), 89);
     assert_eq!(count(&report, "not-run"), 0);
-}
-
-/// Reads one HTTP request: its request line, or `None` when the client closed.
-fn read_request(stream: &mut BufReader<TcpStream>) -> Option<(String, String, Vec<u8>)> {
-    let mut line = String::new();
-    if stream.read_line(&mut line).ok()? == 0 {
-        return None;
-    }
-    let mut parts = line.split_whitespace();
-    let (method, target) = (parts.next()?.to_string(), parts.next()?.to_string());
-    let mut length = 0;
-    loop {
-        let mut header = String::new();
-        stream.read_line(&mut header).ok()?;
-        let header = header.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = header.split_once(':') {
-            if k.eq_ignore_ascii_case("content-length") {
-                length = v.trim().parse().ok()?;
-            }
-        }
-    }
-    let mut body = vec![0; length];
-    stream.read_exact(&mut body).ok()?;
-    Some((method, target, body))
-}
-
-fn write_response(stream: &mut TcpStream, r: &addperm::wire::Response) -> std::io::Result<()> {
-    let mut head = format!(
-        "HTTP/1.1 {} X\r\ncontent-length: {}\r\n",
-        r.status,
-        r.body.len()
-    );
-    for (k, v) in &r.headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(&r.body)
 }
 
 /// An emulator (the reference behind a plain socket) that answers `requests` requests, then

@@ -3,6 +3,7 @@
 use super::choices::CompareArg;
 use super::exit;
 use super::html::{baseline_statuses, HtmlArgs, StepSummary};
+use super::interrupt;
 use super::print_report;
 use super::progress::Progress;
 use super::target::{parse_duration, target_from_spec, target_spec, PlayArgs, TargetOptions};
@@ -23,6 +24,7 @@ use time::Date;
 
 #[derive(Debug, clap::Args)]
 #[command(group = clap::ArgGroup::new("input").required(true).args(["cases", "generate"]))]
+#[command(after_long_help = exit::RUN_CODES)]
 pub struct Args {
     /// A case file (JSON Lines, see CASES.md); `-` reads standard input. Repeatable.
     #[arg(long)]
@@ -211,7 +213,8 @@ pub fn select(cases: &mut Vec<Case>, ids: &[String], tags: &[String]) -> anyhow:
 
 /// Runs `cases` as `args` say, shrinks failing generated cases when there is a `shrinker`,
 /// prints the text report, writes the files asked for, and gives the exit code: 0 every case
-/// passed, 1 one did not, 3 the target stopped answering and the run stopped. `seed` is a generated run's, for the HTML page.
+/// passed, 1 one did not, 3 the target stopped answering and the run stopped, 130 it was
+/// interrupted. `seed` is a generated run's, for the HTML page.
 pub fn run_and_report(
     mut cases: Vec<Case>,
     args: &RunArgs,
@@ -256,7 +259,7 @@ pub fn run_and_report(
     // (what a shrunk case looks like depends on the time left to shrink it). Not when the
     // target stopped answering: every candidate would wait for its time-out.
     let shrunk = shrinker
-        .filter(|s| !stopped && s.shrinkable(&results) > 0)
+        .filter(|s| !stopped && !interrupt::interrupted() && s.shrinkable(&results) > 0)
         .map(|s| {
             let progress = Progress::new(s.shrinkable(&results), "shrinking");
             s.check_failures(
@@ -312,7 +315,7 @@ pub fn run_and_report(
                 "the run stopped before its last cases: {} not written",
                 path.display()
             );
-            return Ok(exit::stopped());
+            return Ok(interrupt::stopped());
         }
         let mut recorded = Baseline::record(&info.target, &results);
         let kept = replaced.map_or(0, |old| recorded.keep_notes(&old));
@@ -331,7 +334,7 @@ pub fn run_and_report(
         }
     }
     if stopped {
-        return Ok(exit::stopped());
+        return Ok(interrupt::stopped());
     }
     Ok(exit::verdict(Summary::of(&results).failed() == 0))
 }

@@ -7,6 +7,7 @@ use super::check::GenerateArgs;
 use super::choices::CompareArg;
 use super::exit;
 use super::html::{HtmlArgs, StepSummary};
+use super::interrupt;
 use super::print_report;
 use super::progress::Progress;
 use super::target::{target_from_spec, PlayArgs, TargetOptions};
@@ -21,6 +22,9 @@ use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 #[command(group = clap::ArgGroup::new("input").required(true).args(["cases", "generate"]))]
+#[command(
+    after_long_help = "Exit codes: 0 every case got the same answer from both targets, 1 one did not, 2 the command could not run, 130 the run was interrupted (Ctrl-C or SIGTERM: the cases in flight finish, the fixtures are deleted; a second Ctrl-C quits at once)."
+)]
 pub struct Args {
     /// Target A: `reference` or a URL.
     #[arg(long)]
@@ -53,7 +57,7 @@ pub struct Args {
     html: HtmlArgs,
 }
 
-/// Exit code 0 when every case got the same answer from both, 1 otherwise.
+/// Exit code 0 when every case got the same answer from both, 1 otherwise, 130 interrupted.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let suite = args.generate.suite(args.jobs)?;
     let mut cases = Vec::new();
@@ -80,13 +84,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         runner::run(target, &cases, &options, &|r| progress.case_done(r))
     };
     let on_a = run_on("a", a.as_ref());
+    // Interrupted during A: B runs no case (every pair is not compared).
     let on_b = run_on("b", b.as_ref());
     let pairs: Vec<_> = cases
         .iter()
         .zip(on_a.iter().zip(&on_b))
         .map(|(case, (x, y))| compare_pair(case, x, y, Compare::from(args.compare)))
         .collect();
-    let pairs = match shrinker {
+    let pairs = match shrinker.filter(|_| !interrupt::interrupted()) {
         Some(s) => s.diff_failures(
             (a.as_ref(), b.as_ref()),
             &cases,
@@ -117,6 +122,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 &format!("addperm diff: {} vs {}", a.name(), b.name()),
             )?;
         }
+    }
+    if interrupt::interrupted() {
+        return Ok(exit::interrupted());
     }
     Ok(exit::verdict(
         pairs.iter().all(|p| p.verdict == PairVerdict::Same),

@@ -3,6 +3,13 @@
 
 use std::process::ExitCode;
 
+/// The exit codes of `check` and `replay`, for their `--help`.
+pub const RUN_CODES: &str = "Exit codes: 0 every case passed (or matched the baseline), 1 one did \
+not, 2 the command could not run (bad arguments, an unreadable case file, a report path that \
+cannot be written), 3 the target stopped answering and the run stopped before its last cases, \
+130 the run was interrupted (Ctrl-C or SIGTERM: the cases in flight finish, the fixtures are \
+deleted, the reports of the cases that ran are written; a second Ctrl-C quits at once).";
+
 /// 0: everything passed (`diff`: the targets agreed; `fuzz`: no finding).
 pub fn passed() -> ExitCode {
     ExitCode::SUCCESS
@@ -29,6 +36,15 @@ pub fn unusable() -> ExitCode {
 /// them: a CI step can tell "the emulator is wrong" from "the emulator is gone".
 pub fn stopped() -> ExitCode {
     ExitCode::from(3)
+}
+
+/// 130 (128 + SIGINT, as shells report it): the run was interrupted (Ctrl-C or SIGTERM) and
+/// stopped before its last cases, after writing the reports of those that ran.
+pub const INTERRUPTED: u8 = 130;
+
+/// [`INTERRUPTED`] as an exit code.
+pub fn interrupted() -> ExitCode {
+    ExitCode::from(INTERRUPTED)
 }
 
 /// [`passed`] when `ok`, else [`failed`].

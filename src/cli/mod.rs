@@ -24,6 +24,7 @@ mod faults;
 mod fuzz;
 mod gen;
 mod html;
+mod interrupt;
 mod openapi;
 mod progress;
 mod record;

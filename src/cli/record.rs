@@ -4,6 +4,7 @@
 
 use super::check::select;
 use super::exit;
+use super::interrupt;
 use super::print_report;
 use super::progress::Progress;
 use super::target::{target_from_spec, target_spec, TargetOptions};
@@ -88,6 +89,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let options = RunOptions {
         compare: Compare::Message,
         jobs: args.jobs,
+        interrupt: interrupt::watch(),
         ..RunOptions::default()
     };
     let results = {
@@ -109,7 +111,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         finish(&partial, &args.out, &case::to_jsonl(&written))?;
     }
     if Summary::of(&results).not_run > 0 {
-        return Ok(exit::stopped());
+        return Ok(interrupt::stopped());
     }
     Ok(exit::verdict(written.len() == results.len()))
 }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(after_long_help = super::exit::RUN_CODES)]
 pub struct Args {
     /// Case files, or directories written by `--save-failures` (every *.jsonl in them).
     #[arg(required = true, value_name = "FILE")]

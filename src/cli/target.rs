@@ -112,6 +112,7 @@ impl PlayArgs {
             fixtures: self.fixtures.into(),
             state_check: !self.no_state_check,
             keep_going: false,
+            interrupt: super::interrupt::watch(),
         }
     }
 }

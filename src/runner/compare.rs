@@ -379,7 +379,10 @@ mod tests {
         assert_eq!(granted[0].field, POLICY_GRANT);
         assert_eq!(granted[0].actual, json!([c]).to_string());
         // The same Sid holding something else is a changed statement, not access granted.
-        let changed = check(std::slice::from_ref(&a), &[json!({"Sid": "a", "Effect": "Deny"})]);
+        let changed = check(
+            std::slice::from_ref(&a),
+            &[json!({"Sid": "a", "Effect": "Deny"})],
+        );
         assert_eq!(
             changed.iter().map(|d| d.field).collect::<Vec<_>>(),
             [POLICY]

@@ -19,10 +19,11 @@ use crate::case::Case;
 use crate::contract::{POLICY_ID, POLICY_VERSION};
 use crate::outcome::{CaseResult, Compare, StoredCheck, Verdict};
 use crate::player::{self, PlayError, Played, Player, Pool, Read, Stored, WorldPlay};
-use crate::target::{Target, TargetError};
+use crate::target::Target;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// How a case's `given` functions are provided on a target that keeps state between cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,6 +34,24 @@ pub enum Fixtures {
     Reuse,
     /// Made for every case and deleted after it.
     Fresh,
+}
+
+/// A request from outside a run (a person's Ctrl-C) to stop it: no case starts after it, the
+/// cases in flight finish, and the fixture pools delete what they made, so an interrupted run
+/// leaves nothing behind on the target and still reports every case that ran. Clones share
+/// the request.
+#[derive(Debug, Clone, Default)]
+pub struct Interrupt(Arc<AtomicBool>);
+
+impl Interrupt {
+    /// Asks every run holding this (or a clone) to stop.
+    pub fn interrupt(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_interrupted(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 /// Options of a run.
@@ -48,6 +67,8 @@ pub struct RunOptions {
     /// Run every case even after the target stopped answering (see [`dead_after`]); by
     /// default the run stops there and the cases left are [`Verdict::NotRun`].
     pub keep_going: bool,
+    /// Stops the run when interrupted: the cases not started are [`Verdict::NotRun`].
+    pub interrupt: Interrupt,
 }
 
 impl Default for RunOptions {
@@ -58,6 +79,7 @@ impl Default for RunOptions {
             fixtures: Fixtures::default(),
             state_check: true,
             keep_going: false,
+            interrupt: Interrupt::default(),
         }
     }
 }
@@ -102,7 +124,8 @@ pub fn run(
                 let mut pool = None;
                 loop {
                     // A statement of its own: the lock is let go before the case runs.
-                    let Some(i) = lock(&watch).start(cases.len()) else {
+                    let interrupted = options.interrupt.is_interrupted();
+                    let Some(i) = lock(&watch).start(cases.len(), interrupted) else {
                         break;
                     };
                     if pooled && pool.is_none() {
@@ -145,11 +168,18 @@ struct Watch {
     silent: BTreeMap<usize, (String, String)>,
     /// Whether the run has stopped: no case starts any more.
     stopped: bool,
+    /// Whether it stopped because it was interrupted.
+    interrupted: bool,
 }
 
 impl Watch {
-    /// The next case to start, or `None` when there is none or the run has stopped.
-    fn start(&mut self, len: usize) -> Option<usize> {
+    /// The next case to start, or `None` when there is none or the run has stopped (now, if
+    /// it was `interrupted` with cases left).
+    fn start(&mut self, len: usize, interrupted: bool) -> Option<usize> {
+        if interrupted && !self.stopped && self.next < len {
+            self.stopped = true;
+            self.interrupted = true;
+        }
         if self.stopped || self.next >= len {
             return None;
         }
@@ -188,6 +218,12 @@ impl Watch {
         if !self.stopped {
             return None;
         }
+        if self.interrupted {
+            return Some(format!(
+                "the run was interrupted after {} cases had started",
+                self.next
+            ));
+        }
         let (at, (id, why)) = self.silent.iter().next()?;
         Some(format!(
             "the target stopped answering at case {} ({id}): {why}",
@@ -221,17 +257,8 @@ pub fn run_case(target: &dyn Target, case: &Case, mode: Compare) -> CaseResult {
     play_case(target, case, &options, None).0
 }
 
-/// Whether a failure means the target gave no answer at all: refused, reset or silent until
-/// the time-out. An answer too large or not HTTP is an answer, however bad.
-fn silent(e: &TargetError) -> bool {
-    matches!(
-        e,
-        TargetError::Connect(_) | TargetError::Timeout(_) | TargetError::Reset(_)
-    )
-}
-
 /// Runs one case: with fixtures from `pool`, or in a session of its own. Also says whether the
-/// case ended in a transport failure ([`silent`]), which is how [`run`] tells a target that
+/// case ended in a transport failure ([`no_answer`](crate::target::TargetError::no_answer)), which is how [`run`] tells a target that
 /// stopped answering.
 fn play_case(
     target: &dyn Target,
@@ -276,7 +303,7 @@ fn play_case(
     let (played, read) = match played {
         Ok(p) => p,
         Err(e) => {
-            let no_answer = matches!(&e, PlayError::Target(t) if silent(t));
+            let no_answer = matches!(&e, PlayError::Target(t) if t.no_answer());
             result.verdict = match e {
                 PlayError::Setup(_) => Verdict::SetupFailure,
                 PlayError::Target(_) => Verdict::TargetError,
@@ -292,7 +319,7 @@ fn play_case(
             Ok(judged) => judged,
             Err(e) => {
                 result.detail = Some(e.to_string());
-                return (result, silent(&e));
+                return (result, e.no_answer());
             }
         };
     if let (true, Some(fresh), Some(read)) = (state_check, &fresh, &read) {
@@ -579,5 +606,32 @@ mod tests {
                 "{jobs}"
             );
         }
+    }
+
+    #[test]
+    fn an_interrupted_run_starts_no_case_after_and_says_so() {
+        let target = crate::target::ReferenceTarget::default();
+        let options = options(1, true);
+        let interrupt = options.interrupt.clone();
+        let results = run(&target, &cases(5), &options, &|r| {
+            if r.id == "c1" {
+                interrupt.interrupt();
+            }
+        });
+        use Verdict::{NotRun, Pass};
+        assert_eq!(verdicts(&results), [Pass, Pass, NotRun, NotRun, NotRun]);
+        assert_eq!(
+            crate::outcome::stop_diagnosis(&results).as_deref(),
+            Some("the run was interrupted after 2 cases had started; 3 cases not run")
+        );
+        // Interrupted before the last case finished, with none left to start: nothing is lost.
+        let options = self::options(1, true);
+        let interrupt = options.interrupt.clone();
+        let all = run(&target, &cases(2), &options, &|r| {
+            if r.id == "c1" {
+                interrupt.interrupt();
+            }
+        });
+        assert_eq!(verdicts(&all), [Pass, Pass]);
     }
 }

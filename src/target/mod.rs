@@ -31,6 +31,17 @@ pub enum TargetError {
     Protocol(String),
 }
 
+impl TargetError {
+    /// Whether the target gave no answer at all: refused, reset or silent until the time-out.
+    /// An answer too large or not HTTP is an answer, however bad.
+    pub fn no_answer(&self) -> bool {
+        matches!(
+            self,
+            TargetError::Connect(_) | TargetError::Timeout(_) | TargetError::Reset(_)
+        )
+    }
+}
+
 /// An implementation of the Lambda policy API.
 pub trait Target: Send + Sync {
     /// A short name for reports (`reference`, a URL).

@@ -6,7 +6,8 @@
 use addperm::case::{Case, Placeholders};
 use addperm::target::{Endpoint, ReferenceTarget, Session, Target, TargetError};
 use addperm::wire::{Operation, Response};
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -139,4 +140,46 @@ pub fn serve_with(extra: &[&str], stderr: Stdio) -> (Served, String) {
 /// `addperm serve` on a free port, its stderr discarded.
 pub fn serve() -> (Served, String) {
     serve_with(&[], Stdio::null())
+}
+
+/// Reads one HTTP/1.1 request from a plain socket (for targets a test writes itself): its
+/// method, target and body, or `None` when the client closed.
+pub fn read_request(stream: &mut BufReader<TcpStream>) -> Option<(String, String, Vec<u8>)> {
+    let mut line = String::new();
+    if stream.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let mut parts = line.split_whitespace();
+    let (method, target) = (parts.next()?.to_string(), parts.next()?.to_string());
+    let mut length = 0;
+    loop {
+        let mut header = String::new();
+        stream.read_line(&mut header).ok()?;
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = header.split_once(':') {
+            if k.eq_ignore_ascii_case("content-length") {
+                length = v.trim().parse().ok()?;
+            }
+        }
+    }
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).ok()?;
+    Some((method, target, body))
+}
+
+pub fn write_response(stream: &mut TcpStream, r: &addperm::wire::Response) -> std::io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {} X\r\ncontent-length: {}\r\n",
+        r.status,
+        r.body.len()
+    );
+    for (k, v) in &r.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(&r.body)
 }

@@ -339,8 +339,13 @@ impl Session for HttpSession<'_> {
 
     fn finish(&mut self) {
         for name in std::mem::take(&mut self.created).into_iter().rev() {
-            // Best effort: a function left behind has a name no later session uses.
-            let _ = self.target.call(&Operation::DeleteFunction { name });
+            // Best effort: a function left behind has a name no later session uses. A target
+            // that no longer answers is not waited for once per function.
+            if let Err(e) = self.target.call(&Operation::DeleteFunction { name }) {
+                if e.no_answer() {
+                    break;
+                }
+            }
         }
     }
 }
