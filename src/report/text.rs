@@ -38,12 +38,17 @@ struct Row {
 
 fn table(out: &mut String, labels: (&str, &str), rows: &[Row]) {
     let (left, right) = labels;
-    let _ = writeln!(out, "  {:<FIELD$}    {:<WIDTH$}  {right}", "", left);
+    // Wider for a longer field name (`policy-revision`), so the marks stay in one column.
+    let field = rows
+        .iter()
+        .map(|r| r.field.chars().count() + 1)
+        .fold(FIELD, usize::max);
+    let _ = writeln!(out, "  {:<field$}    {:<WIDTH$}  {right}", "", left);
     for r in rows {
         let mark = if r.differs { "!=" } else { "  " };
         let _ = writeln!(
             out,
-            "  {:<FIELD$}{mark}  {:<WIDTH$}  {}",
+            "  {:<field$}{mark}  {:<WIDTH$}  {}",
             r.field,
             clip(&r.left, WIDTH),
             clip(&r.right, 200)
@@ -606,5 +611,29 @@ mod tests {
              \x20 EXPIRED  a (accepted until 2026-03-31: moto answers 200)\n\
              \x20 EXPIRED  b (accepted until 2026-03-31, no reason given)\n"
         );
+    }
+
+    #[test]
+    fn stored_policy_rows_keep_the_marks_in_one_column_and_flag_a_grant() {
+        let mut r = mismatch();
+        r.differences.push(Difference {
+            field: POLICY_GRANT,
+            expected: "(no policy)".into(),
+            actual: r#"[{"Sid":"x"}]"#.into(),
+        });
+        r.differences.push(Difference {
+            field: crate::outcome::POLICY_REVISION,
+            expected: "unchanged".into(),
+            actual: "changed".into(),
+        });
+        let block = case_block(&r, &Endpoint::unsigned("http://x"));
+        assert!(block.contains("\n  GRANTS ACCESS AWS REFUSED"), "{block}");
+        let marks: Vec<usize> = block.lines().filter_map(|l| l.find("!=")).collect();
+        assert_eq!(
+            marks.len(),
+            4,
+            "statement, .Sid and the two policy rows: {block}"
+        );
+        assert!(marks.windows(2).all(|w| w[0] == w[1]), "{block}");
     }
 }
