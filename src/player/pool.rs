@@ -10,7 +10,9 @@
 //! `given` permission the fixture already holds is not granted again; a statement in the way
 //! (the same Sid) is removed first, when that is cheaper than a new fixture. A fixture goes
 //! back to the pool only when its state is known: the policy the request addressed was read and
-//! holds what AWS would hold, give or take this request's own statement. Otherwise it is
+//! holds, statement for statement, what AWS would hold (or what it held before, when the
+//! target refused the request). A target that stored anything else may have stored something
+//! elsewhere too (moto keeps one policy for a version and every alias of it): its fixture is
 //! deleted. So a verdict does not depend on which case ran before.
 
 use super::stored::{sid, Stored};
@@ -566,19 +568,11 @@ impl<'t> Pool<'t> {
                         qualifier: key.clone(),
                     })
                     .map(Stored::read);
-                let expected: Vec<String> = world
-                    .statements(name, key)
-                    .into_iter()
-                    .map(|(s, _)| s)
-                    .collect();
+                let expected = values(&world.statements(name, key));
                 match stored {
                     Ok(stored)
                         if !matches!(stored, Stored::Unreadable(_))
-                            && stored
-                                .statements()
-                                .iter()
-                                .map(|s| sid(s).to_string())
-                                .eq(expected) =>
+                            && stored.statements() == expected.as_slice() =>
                     {
                         checked.push((key.clone(), stored))
                     }
@@ -800,30 +794,37 @@ fn state_known(sim: &WorldPlay, played: &Played, read: Option<&Read>) -> bool {
             if matches!(read.stored, Stored::Unreadable(_)) {
                 return false;
             }
-            let seen: Vec<String> = read
-                .stored
-                .statements()
-                .iter()
-                .map(|s| sid(s).to_string())
-                .collect();
-            // AWS's policy without this request's statement; the target may hold it (appended)
-            // or not, and is known either way.
-            let mut base: Vec<String> = sim.after.iter().map(|(s, _)| s.clone()).collect();
+            let seen = read.stored.statements();
+            // Known when the target holds what AWS holds (by value, whatever key order it
+            // writes), or refused the request and holds what AWS held before it; but not when
+            // it accepted a request AWS refuses, whose statement must then be somewhere else.
+            // A target that stored anything else here may have stored something else elsewhere
+            // too (a policy shared between qualifiers): its fixture is not lent again.
             let aws_stored = (200..300).contains(&sim.answer.status);
+            if seen == values(&sim.after).as_slice() {
+                return aws_stored || !accepted;
+            }
+            let mut base = sim.after.clone();
             if aws_stored {
-                if let Some(i) = base.iter().rposition(|s| Some(s) == request_sid.as_ref()) {
+                if let Some(i) = base
+                    .iter()
+                    .rposition(|(s, _)| Some(s) == request_sid.as_ref())
+                {
                     base.remove(i);
                 }
             }
-            let with_request: Vec<String> =
-                base.iter().cloned().chain(request_sid.clone()).collect();
-            if seen == base {
-                !accepted
-            } else {
-                seen == with_request
-            }
+            !accepted && seen == values(&base).as_slice()
         }
     }
+}
+
+/// Statements (Sid, text) as JSON values: what a target holds is compared with what the mirror
+/// says it holds by value (whatever key order either writes), not by Sid alone.
+fn values(statements: &Statements) -> Vec<Value> {
+    statements
+        .iter()
+        .map(|(_, text)| serde_json::from_str(text).unwrap_or(Value::Null))
+        .collect()
 }
 
 /// Whether the case played on the mirror answers and stores as on a fresh world: the same
