@@ -84,7 +84,7 @@ impl Place {
 /// A fault by its id, for clap.
 pub fn parse_fault(id: &str) -> Result<Fault, String> {
     Fault::from_id(id).ok_or_else(|| {
-        let ids: Vec<&str> = Fault::ALL.iter().map(|f| f.id()).collect();
+        let ids: Vec<&str> = Fault::every().map(|f| f.id()).collect();
         format!("unknown fault {id:?}; known: {}", ids.join(", "))
     })
 }

@@ -44,9 +44,14 @@ pub enum Fault {
     ConflictStoresDuplicate,
     StoredUnderOtherQualifier,
     StatementNeverStored,
+    LostUpdate,
+    SharedResponseBuffer,
 }
 
 impl Fault {
+    /// Every fault a sequential run can see: the reference answers with it in process and over
+    /// HTTP alike. The tests and the measurements that expect the generated or curated suite
+    /// to detect each fault iterate these.
     pub const ALL: [Fault; 36] = [
         Fault::StatementIdMaxOffByOne,
         Fault::UnicodeDigits,
@@ -85,6 +90,24 @@ impl Fault {
         Fault::StoredUnderOtherQualifier,
         Fault::StatementNeverStored,
     ];
+
+    /// The concurrency faults: bugs of a server under concurrent load, which only `serve`
+    /// has (the in-process reference answers one request at a time and ignores them). Every
+    /// request, sent alone, gets the right answer, so no sequential run can see them and they
+    /// are not in [`Fault::ALL`]; `check --repeat`, `check --concurrency-check` and `addperm
+    /// races` are what find them (see `serve`'s race window).
+    pub const CONCURRENT: [Fault; 2] = [Fault::LostUpdate, Fault::SharedResponseBuffer];
+
+    /// Every fault of the catalogue, sequential then concurrent: what `--fault` accepts and
+    /// `addperm faults` lists.
+    pub fn every() -> impl Iterator<Item = Fault> {
+        Fault::ALL.into_iter().chain(Fault::CONCURRENT)
+    }
+
+    /// Whether this is a concurrency fault (see [`Fault::CONCURRENT`]).
+    pub fn concurrent(self) -> bool {
+        Fault::CONCURRENT.contains(&self)
+    }
 
     pub fn id(self) -> &'static str {
         self.describe().0
@@ -217,12 +240,20 @@ impl Fault {
                 "statement-never-stored",
                 "a 201 whose statement is never stored",
             ),
+            Fault::LostUpdate => (
+                "lost-update",
+                "concurrent: AddPermission checks and changes a copy of the state taken before a pause, then writes the whole copy back (check-then-insert: racing requests all pass the Sid and RevisionId checks and overwrite each other's changes)",
+            ),
+            Fault::SharedResponseBuffer => (
+                "shared-response-buffer",
+                "concurrent: every answer goes through one buffer shared by all requests, read back after a pause (racing clients get each other's answers)",
+            ),
         }
     }
 
     /// The fault called `id`.
     pub fn from_id(id: &str) -> Option<Fault> {
-        Fault::ALL.into_iter().find(|f| f.id() == id)
+        Fault::every().find(|f| f.id() == id)
     }
 }
 
@@ -232,12 +263,13 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_round_trip() {
-        for f in Fault::ALL {
+        for f in Fault::every() {
             assert_eq!(Fault::from_id(f.id()), Some(f));
+            assert_eq!(f.concurrent(), !Fault::ALL.contains(&f), "{f:?}");
         }
-        let mut ids: Vec<_> = Fault::ALL.iter().map(|f| f.id()).collect();
+        let mut ids: Vec<_> = Fault::every().map(|f| f.id()).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), Fault::ALL.len());
+        assert_eq!(ids.len(), Fault::ALL.len() + Fault::CONCURRENT.len());
     }
 }

@@ -3,10 +3,11 @@
 //! One [`Reference`] holds the state of every client, behind a mutex: each request routes and
 //! executes under the lock, so concurrent clients see the operations in some serial order (many
 //! racing on one StatementId get exactly one 201). The lock is held only for the in-memory
-//! work, never across I/O. HTTP/1.1 with keep-alive; signatures are not checked, so SigV4-signed
+//! work, never across I/O (except where a concurrency fault opens a race window: [`window`]). HTTP/1.1 with keep-alive; signatures are not checked, so SigV4-signed
 //! and unsigned requests are answered alike.
 
 mod service;
+mod window;
 
 use crate::reference::{Config, Reference};
 use hyper::server::conn::http1;
@@ -17,7 +18,7 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
@@ -48,7 +49,7 @@ pub async fn serve_reference(
     reference: Reference,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<u64> {
-    let state = Arc::new(Mutex::new(reference));
+    let state = Arc::new(window::Shared::new(reference));
     let requests = Arc::new(AtomicU64::new(0));
     let graceful = GracefulShutdown::new();
     let mut builder = http1::Builder::new();

@@ -1,17 +1,16 @@
 //! One HTTP exchange: read the body within the size limit, answer with [`handle`], and turn
 //! the [`Response`] into hyper's type.
 
+use super::window::Shared;
 use crate::contract::ErrorKind;
 use crate::contract::MAX_REQUEST_BODY_BYTES;
-use crate::reference::Reference;
-use crate::wire::route::{handle, too_large};
+use crate::wire::route::too_large;
 use crate::wire::Response;
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{HeaderName, HeaderValue, CONNECTION, CONTENT_LENGTH};
 use std::convert::Infallible;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 /// How much of an oversized body is read and thrown away before the 413. A client still
 /// sending when the server closes would see a reset instead of the answer; reading the rest
@@ -28,7 +27,7 @@ enum BodyError {
 }
 
 pub(super) async fn respond(
-    state: Arc<Mutex<Reference>>,
+    state: Arc<Shared>,
     request: hyper::Request<Incoming>,
 ) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
     let (parts, body) = request.into_parts();
@@ -39,13 +38,7 @@ pub(super) async fn respond(
     let response = match read_body(body, declared).await {
         Ok(bytes) => {
             let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-            let mut reference = state.lock().unwrap_or_else(PoisonError::into_inner);
-            // A panic is a bug in the reference; answer it as AWS answers its own faults
-            // rather than dropping the client's connection.
-            catch_unwind(AssertUnwindSafe(|| {
-                handle(&mut reference, parts.method.as_str(), target, &bytes)
-            }))
-            .unwrap_or_else(|_| internal_error())
+            state.answer(parts.method.as_str(), target, &bytes).await
         }
         Err(BodyError::TooLarge { drained }) => {
             let mut r = too_large();
@@ -90,7 +83,7 @@ async fn read_body(mut body: Incoming, declared: Option<u64>) -> Result<Vec<u8>,
 }
 
 /// AWS's answer to its own faults (ServiceException, 500), for a panic in the reference.
-fn internal_error() -> Response {
+pub(super) fn internal_error() -> Response {
     let kind = ErrorKind::Service;
     let mut r = Response::json(
         kind.status(),
