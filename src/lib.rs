@@ -6,7 +6,7 @@
 //! that answers like AWS) -> [`wire`] (the REST-JSON protocol) -> [`target`] (any
 //! implementation, in-process or over HTTP) -> [`outcome`] (result data) -> `player` (plays a
 //! case on a target; private: the runner, the oracle and the fuzzer play through it) -> [`generate`] (cases from the contract) and [`runner`] (run and compare)
-//! -> [`shrink`], [`report`], [`fuzz`], [`measure`] -> [`conformance`] (the entry point for other
+//! -> [`shrink`], [`report`], [`fuzz`], [`races`], [`measure`] -> [`conformance`] (the entry point for other
 //! crates' tests; [`prelude`] has what it needs).
 //!
 //! `serve` (feature `serve`) puts the reference behind HTTP as a Lambda emulator; the `addperm`
@@ -21,6 +21,7 @@ pub mod measure;
 pub mod outcome;
 mod player;
 pub mod prelude;
+pub mod races;
 pub mod reference;
 pub mod report;
 pub mod runner;

@@ -27,6 +27,7 @@ mod html;
 mod interrupt;
 mod openapi;
 mod progress;
+mod races;
 mod record;
 mod replay;
 mod report;
@@ -73,6 +74,9 @@ enum Command {
     /// Fuzz an implementation over HTTP for robustness: 5xx, hangs, dropped connections, wrong
     /// statements (not conformance); findings saved as replayable cases.
     Fuzz(fuzz::Args),
+    /// Race many clients on one function and judge the outcomes AWS promises (one 201 for a
+    /// StatementId, one for a RevisionId, every distinct statement stored).
+    Races(races::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -88,6 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => serve::run(a),
         Command::Gen(a) => gen::run(a),
         Command::Fuzz(a) => fuzz::run(a),
+        Command::Races(a) => races::run(a),
     }
 }
 

@@ -1,0 +1,193 @@
+//! The race probes: what each one sends from its clients, and the outcome AWS promises for
+//! it, judged from the answers and the policy stored after them.
+
+use super::Answer;
+use crate::player::{sid, Stored};
+use crate::reference::{AddPermissionRequest, Body};
+use crate::wire::Operation;
+use serde_json::json;
+use std::collections::BTreeSet;
+
+/// A concurrent scenario with an outcome AWS promises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Probe {
+    /// N clients add the same StatementId.
+    SameSid,
+    /// N clients add distinct StatementIds, each with the RevisionId the policy had before.
+    SameRevision,
+    /// N clients add distinct StatementIds.
+    DistinctSids,
+    /// N clients add and remove one StatementId, alternately.
+    AddRemove,
+}
+
+/// The StatementId every client of [`Probe::SameSid`] and [`Probe::AddRemove`] uses.
+const SHARED_SID: &str = "race";
+/// The statement [`Probe::SameRevision`] stores first, so there is a policy RevisionId to race on.
+pub(super) const SEED_SID: &str = "race-seed";
+
+impl Probe {
+    pub const ALL: [Probe; 4] = [
+        Probe::SameSid,
+        Probe::SameRevision,
+        Probe::DistinctSids,
+        Probe::AddRemove,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Probe::SameSid => "same-sid",
+            Probe::SameRevision => "same-revision",
+            Probe::DistinctSids => "distinct-sids",
+            Probe::AddRemove => "add-remove",
+        }
+    }
+
+    /// The promise, for the report: what AWS answers and stores.
+    pub fn promise(self, n: usize) -> String {
+        match self {
+            Probe::SameSid => format!(
+                "{n} clients add one StatementId: one 201, {} x 409, one statement stored",
+                n - 1
+            ),
+            Probe::SameRevision => format!(
+                "{n} clients add distinct StatementIds with the policy's current RevisionId: one 201, {} x 412, one statement added",
+                n - 1
+            ),
+            Probe::DistinctSids => format!(
+                "{n} clients add distinct StatementIds: {n} x 201, each answer its own statement, {n} statements stored"
+            ),
+            Probe::AddRemove => format!(
+                "{n} clients add and remove one StatementId in turn: the answers read as one serial order, and the stored policy agrees with them"
+            ),
+        }
+    }
+
+    /// Whether the probe needs a statement stored before the race (its RevisionId is raced on).
+    pub(super) fn seeded(self) -> bool {
+        self == Probe::SameRevision
+    }
+
+    /// The request client `i` sends, on the function `name`; `revision` is the policy's
+    /// RevisionId before the race (for [`Probe::SameRevision`]).
+    pub(super) fn request(self, i: usize, name: &str, revision: Option<&str>) -> Operation {
+        match self {
+            Probe::AddRemove if i % 2 == 1 => Operation::RemovePermission {
+                function_name: name.to_string(),
+                statement_id: SHARED_SID.to_string(),
+                qualifier: None,
+                revision_id: None,
+            },
+            Probe::SameSid | Probe::AddRemove => add(name, SHARED_SID, None),
+            Probe::SameRevision => add(name, &format!("race-{i}"), revision),
+            Probe::DistinctSids => add(name, &format!("race-{i}"), None),
+        }
+    }
+
+    /// Every way `answers` (client `i`'s at index `i`) and the policy stored after them break
+    /// the promise; empty when it holds.
+    pub(super) fn broken(self, answers: &[Answer], stored: &Stored) -> Vec<String> {
+        let n = answers.len();
+        let mut out = Vec::new();
+        let sids: Vec<&str> = stored.statements().iter().map(sid).collect();
+        if let Stored::Unreadable(why) = stored {
+            out.push(format!("the stored policy cannot be read: {why}"));
+        }
+        let ok = |a: &&Answer| a.succeeded();
+        let with = |status: u16| answers.iter().filter(|a| a.status == Some(status)).count();
+        match self {
+            Probe::SameSid => {
+                expect_count(&mut out, "successes", answers.iter().filter(ok).count(), 1);
+                expect_count(&mut out, "409 answers", with(409), n - 1);
+                expect_count(&mut out, "statements stored", sids.len(), 1);
+            }
+            Probe::SameRevision => {
+                expect_count(&mut out, "successes", answers.iter().filter(ok).count(), 1);
+                expect_count(&mut out, "412 answers", with(412), n - 1);
+                let raced = sids.iter().filter(|s| **s != SEED_SID).count();
+                expect_count(&mut out, "statements added", raced, 1);
+            }
+            Probe::DistinctSids => {
+                expect_count(&mut out, "successes", answers.iter().filter(ok).count(), n);
+                let wanted: BTreeSet<String> = (0..n).map(|i| format!("race-{i}")).collect();
+                let have: BTreeSet<String> = sids.iter().map(|s| s.to_string()).collect();
+                let lost = wanted.difference(&have).count();
+                if lost > 0 {
+                    out.push(format!("{lost} of {n} statements answered 201 are not stored"));
+                }
+                let foreign = (0..n)
+                    .filter(|i| {
+                        answers[*i]
+                            .sid
+                            .as_deref()
+                            .is_some_and(|s| s != format!("race-{i}"))
+                    })
+                    .count();
+                if foreign > 0 {
+                    out.push(format!(
+                        "{foreign} answers carry another client's statement"
+                    ));
+                }
+            }
+            Probe::AddRemove => {
+                let (adds, removes): (Vec<(usize, &Answer)>, Vec<(usize, &Answer)>) =
+                    answers.iter().enumerate().partition(|(i, _)| i % 2 == 0);
+                let added = adds.iter().filter(|(_, a)| a.succeeded()).count();
+                let removed = removes.iter().filter(|(_, a)| a.succeeded()).count();
+                // In any serial order an add succeeds only on an absent Sid and a remove only
+                // on a present one, starting absent: successes alternate add, remove, add...
+                if added < removed || added > removed + 1 {
+                    out.push(format!(
+                        "{added} adds and {removed} removes succeeded: no serial order gives that"
+                    ));
+                } else {
+                    let present = sids.contains(&SHARED_SID);
+                    if present != (added == removed + 1) {
+                        out.push(format!(
+                            "{added} adds and {removed} removes succeeded, yet the statement is {}",
+                            if present { "stored" } else { "not stored" }
+                        ));
+                    }
+                }
+                let strays = adds
+                    .iter()
+                    .filter(|(_, a)| !a.succeeded() && a.status != Some(409))
+                    .count()
+                    + removes
+                        .iter()
+                        .filter(|(_, a)| !a.succeeded() && a.status != Some(404))
+                        .count();
+                if strays > 0 {
+                    out.push(format!(
+                        "{strays} answers are neither a success nor the conflict (409) or not-found (404) AWS gives"
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Notes that `what` came to `got` where AWS gives `want`.
+fn expect_count(out: &mut Vec<String>, what: &str, got: usize, want: usize) {
+    if got != want {
+        out.push(format!("{got} {what}, AWS gives {want}"));
+    }
+}
+
+/// AddPermission of statement `sid` on function `name`, letting a service invoke it.
+pub(super) fn add(name: &str, sid: &str, revision: Option<&str>) -> Operation {
+    let mut body = json!({
+        "StatementId": sid,
+        "Action": "lambda:InvokeFunction",
+        "Principal": "s3.amazonaws.com",
+    });
+    if let Some(r) = revision {
+        body["RevisionId"] = json!(r);
+    }
+    Operation::AddPermission(AddPermissionRequest {
+        function_name: name.to_string(),
+        qualifier: None,
+        body: Body::Json(body),
+    })
+}
