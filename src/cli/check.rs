@@ -138,6 +138,8 @@ pub struct RunArgs {
     /// Cases run in parallel.
     #[arg(long, default_value_t = 1)]
     jobs: usize,
+    #[command(flatten)]
+    runs: RunsArgs,
     /// Run only shard K of N (e.g. `2/4`): cases are split by a stable hash of their id, so N
     /// jobs cover the suite exactly once; merge their JSON reports with `addperm report --merge`.
     #[arg(long, value_name = "K/N")]
@@ -246,12 +248,9 @@ pub fn run_and_report(
     }
     let mut options = args.play.options(args.compare.into(), args.jobs);
     options.keep_going = args.keep_going;
-    let results = {
-        let progress = Progress::new(cases.len(), &target.name());
-        runner::run(target.as_ref(), &cases, &options, &|r| {
-            progress.case_done(r)
-        })
-    };
+    let results = args
+        .runs()
+        .run(target.as_ref(), &cases, &options, &target.name());
     // What the run cost, before shrinking sends its candidates.
     let info = RunInfo::new(target.as_ref(), args.compare.into());
     let stopped = Summary::of(&results).not_run > 0;
@@ -259,6 +258,7 @@ pub fn run_and_report(
     // (what a shrunk case looks like depends on the time left to shrink it). Not when the
     // target stopped answering: every candidate would wait for its time-out.
     let shrunk = shrinker
+        .filter(|_| args.runs() == Runs::Once)
         .filter(|s| !stopped && !interrupt::interrupted() && s.shrinkable(&results) > 0)
         .map(|s| {
             let progress = Progress::new(s.shrinkable(&results), "shrinking");
@@ -337,6 +337,82 @@ pub fn run_and_report(
         return Ok(interrupt::stopped());
     }
     Ok(exit::verdict(Summary::of(&results).failed() == 0))
+}
+
+/// How often the cases run, and how the runs are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runs {
+    Once,
+    /// `--repeat N`, N > 1.
+    Repeat(usize),
+    /// `--concurrency-check K`.
+    Concurrency(usize),
+}
+
+impl Runs {
+    fn new(repeat: u16, concurrency_check: Option<u16>) -> Runs {
+        match (repeat, concurrency_check) {
+            (_, Some(k)) => Runs::Concurrency(usize::from(k)),
+            (1, None) => Runs::Once,
+            (n, None) => Runs::Repeat(usize::from(n)),
+        }
+    }
+
+    /// How many times each case is played.
+    fn plays(self) -> usize {
+        match self {
+            Runs::Once => 1,
+            Runs::Repeat(n) => n,
+            Runs::Concurrency(_) => 2,
+        }
+    }
+
+    /// Runs `cases` on `target` so, with a progress bar (`label`) over every play; one result
+    /// per case.
+    pub fn run(
+        self,
+        target: &dyn addperm::target::Target,
+        cases: &[Case],
+        options: &runner::RunOptions,
+        label: &str,
+    ) -> Vec<addperm::outcome::CaseResult> {
+        let progress = Progress::new(cases.len() * self.plays(), label);
+        let done = |r: &addperm::outcome::CaseResult| progress.case_done(r);
+        match self {
+            Runs::Once => runner::run(target, cases, options, &done),
+            Runs::Repeat(n) => runner::run_repeated(target, cases, options, n, &done),
+            Runs::Concurrency(k) => runner::run_concurrency_check(target, cases, options, k, &done),
+        }
+    }
+}
+
+impl RunArgs {
+    fn runs(&self) -> Runs {
+        self.runs.runs()
+    }
+}
+
+/// `--repeat` and `--concurrency-check`, for `check`, `replay` and `diff`.
+#[derive(Debug, clap::Args)]
+pub struct RunsArgs {
+    /// Run every case N times, each time on functions made for it, and report a case whose
+    /// answers differ between the runs as `flaky`, its answers side by side (a race, or state
+    /// left behind): a deterministic implementation answers alike every time. Composes with
+    /// --jobs.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=100))]
+    repeat: u16,
+    /// Run the cases once one after the other, then once with K workers interleaving them on
+    /// the same target (each case on functions of its own), and report only the cases whose
+    /// concurrent answer differs from their sequential one, as `flaky` with both answers: what
+    /// concurrency changed, not what is deterministic. --jobs is ignored.
+    #[arg(long, value_name = "K", conflicts_with = "repeat", value_parser = clap::value_parser!(u16).range(2..=256))]
+    concurrency_check: Option<u16>,
+}
+
+impl RunsArgs {
+    pub fn runs(&self) -> Runs {
+        Runs::new(self.repeat, self.concurrency_check)
+    }
 }
 
 fn create(path: &Path) -> anyhow::Result<(PathBuf, File)> {

@@ -3,18 +3,17 @@
 //! implementation (the reference, AWS behind a proxy, an emulator) can be measured against
 //! another.
 
-use super::check::GenerateArgs;
+use super::check::{GenerateArgs, Runs, RunsArgs};
 use super::choices::CompareArg;
 use super::exit;
 use super::html::{HtmlArgs, StepSummary};
 use super::interrupt;
 use super::print_report;
-use super::progress::Progress;
 use super::target::{target_from_spec, PlayArgs, TargetOptions};
 use addperm::case;
 use addperm::outcome::{Compare, PairVerdict};
 use addperm::report::{self, RunInfo, Side};
-use addperm::runner::{self, compare_pair};
+use addperm::runner::compare_pair;
 use addperm::target::Target;
 use anyhow::Context;
 use std::path::PathBuf;
@@ -54,6 +53,8 @@ pub struct Args {
     #[command(flatten)]
     play: PlayArgs,
     #[command(flatten)]
+    runs: RunsArgs,
+    #[command(flatten)]
     html: HtmlArgs,
 }
 
@@ -79,9 +80,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut options = args.play.options(Compare::from(args.compare), args.jobs);
     // diff's report has no reading of cases not run yet: every case runs on both sides.
     options.keep_going = true;
+    let runs = args.runs.runs();
     let run_on = |label: &str, target: &dyn Target| {
-        let progress = Progress::new(cases.len(), &format!("{label}: {}", target.name()));
-        runner::run(target, &cases, &options, &|r| progress.case_done(r))
+        runs.run(target, &cases, &options, &format!("{label}: {}", target.name()))
     };
     let on_a = run_on("a", a.as_ref());
     // Interrupted during A: B runs no case (every pair is not compared).
@@ -91,7 +92,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .zip(on_a.iter().zip(&on_b))
         .map(|(case, (x, y))| compare_pair(case, x, y, Compare::from(args.compare)))
         .collect();
-    let pairs = match shrinker.filter(|_| !interrupt::interrupted()) {
+    let pairs = match shrinker.filter(|_| runs == Runs::Once && !interrupt::interrupted()) {
         Some(s) => s.diff_failures(
             (a.as_ref(), b.as_ref()),
             &cases,

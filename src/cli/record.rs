@@ -147,7 +147,7 @@ fn outcome(results: &[CaseResult], written: &[Case], out: &Path) -> String {
             Verdict::NotRun => {
                 let _ = writeln!(text, "NOT RECORDED {} (not run)", r.id);
             }
-            Verdict::SetupFailure | Verdict::TargetError => {
+            Verdict::SetupFailure | Verdict::TargetError | Verdict::Flaky => {
                 let _ = write!(text, "NOT RECORDED {} ({})", r.id, r.verdict.as_str());
                 match &r.detail {
                     Some(d) if !diagnosis.as_ref().is_some_and(|g| g.covers(r)) => {

@@ -65,6 +65,10 @@ pub enum Verdict {
     Mismatch,
     SetupFailure,
     TargetError,
+    /// The case answered differently in runs that should have answered alike (`--repeat`,
+    /// `--concurrency-check`): the implementation is nondeterministic there, most often a race.
+    /// Its differences hold the answers side by side; no one answer is the case's.
+    Flaky,
     /// The case was never sent: the run stopped before it, because the target had stopped
     /// answering (`detail` says where and why). Neither a pass nor a failure of the target's
     /// behaviour: it is not a finding, and a baseline neither records nor judges it.
@@ -73,11 +77,12 @@ pub enum Verdict {
 
 impl Verdict {
     /// Every verdict, in the order reports count them.
-    pub const ALL: [Verdict; 5] = [
+    pub const ALL: [Verdict; 6] = [
         Verdict::Pass,
         Verdict::Mismatch,
         Verdict::SetupFailure,
         Verdict::TargetError,
+        Verdict::Flaky,
         Verdict::NotRun,
     ];
 
@@ -87,6 +92,7 @@ impl Verdict {
             Verdict::Mismatch => "mismatch",
             Verdict::SetupFailure => "setup-failure",
             Verdict::TargetError => "target-error",
+            Verdict::Flaky => "flaky",
             Verdict::NotRun => "not-run",
         }
     }
@@ -218,6 +224,7 @@ pub struct Summary {
     pub mismatch: usize,
     pub setup_failure: usize,
     pub target_error: usize,
+    pub flaky: usize,
     pub not_run: usize,
 }
 
@@ -233,6 +240,7 @@ impl Summary {
                 Verdict::Mismatch => s.mismatch += 1,
                 Verdict::SetupFailure => s.setup_failure += 1,
                 Verdict::TargetError => s.target_error += 1,
+                Verdict::Flaky => s.flaky += 1,
                 Verdict::NotRun => s.not_run += 1,
             }
         }
@@ -251,6 +259,7 @@ impl Summary {
             Verdict::Mismatch => self.mismatch,
             Verdict::SetupFailure => self.setup_failure,
             Verdict::TargetError => self.target_error,
+            Verdict::Flaky => self.flaky,
             Verdict::NotRun => self.not_run,
         }
     }

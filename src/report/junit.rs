@@ -37,7 +37,8 @@ fn test_case(r: &CaseResult, info: &RunInfo) -> TestCase {
             s
         }
         verdict => {
-            let kind = if verdict == Verdict::Mismatch {
+            // A flaky case is the implementation's failure too: its answers vary.
+            let kind = if matches!(verdict, Verdict::Mismatch | Verdict::Flaky) {
                 NonSuccessKind::Failure
             } else {
                 NonSuccessKind::Error

@@ -230,12 +230,16 @@ fn summary_block(s: &Summary, diagnosis: Option<&Diagnosis>) -> String {
     if let Some(d) = diagnosis {
         let _ = writeln!(out, "{}", d.line());
     }
-    if s.setup_failure + s.target_error + s.not_run > 0 {
-        let _ = writeln!(
+    if s.setup_failure + s.target_error + s.not_run + s.flaky > 0 {
+        let _ = write!(
             out,
             "{} mismatch, {} setup-failure, {} target-error",
             s.mismatch, s.setup_failure, s.target_error
         );
+        if s.flaky > 0 {
+            let _ = write!(out, ", {} flaky", s.flaky);
+        }
+        out.push('\n');
     }
     let _ = writeln!(out, "{}", s.line());
     out

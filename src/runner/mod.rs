@@ -7,12 +7,14 @@ mod baseline;
 mod compare;
 mod pair;
 mod record;
+mod repeat;
 mod shard;
 
 pub use baseline::{day_text, parse_day, Baseline, BaselineError, Divergence, Judgement};
 pub use compare::compare;
 pub use pair::compare_pair;
 pub use record::{recorded, RECORDED_TAG};
+pub use repeat::{merge, run_concurrency_check, run_repeated, CONCURRENCY, REPEAT};
 pub use shard::Shard;
 
 use crate::case::Case;

@@ -85,7 +85,21 @@ fn compare_stored_pair(a: &CaseResult, b: &CaseResult, mode: Compare) -> Option<
 /// Judges one case run on A (`a`) and on B. Both results name functions as the case does
 /// (the runner maps a renaming session's names back), so targets that rename compare equal.
 pub fn compare_pair(case: &Case, a: &CaseResult, b: &CaseResult, mode: Compare) -> PairResult {
+    // A side whose answers varied between runs has no one answer to compare: the pair differs,
+    // and shows that side's answers.
+    let flaky: Vec<Difference> = [("a", a), ("b", b)]
+        .into_iter()
+        .filter(|(_, r)| r.verdict == Verdict::Flaky)
+        .flat_map(|(side, r)| {
+            r.differences.iter().map(move |d| Difference {
+                field: d.field,
+                expected: format!("{side}, {}", d.expected),
+                actual: format!("{side}, {}", d.actual),
+            })
+        })
+        .collect();
     let (verdict, differences) = match (&a.actual, &b.actual) {
+        _ if !flaky.is_empty() => (PairVerdict::Differ, flaky),
         (Some(x), Some(y)) => {
             let mut d = compare_answers(x, y, mode);
             d.extend(compare_stored_pair(a, b, mode));
