@@ -8,6 +8,7 @@ use super::diagnosis::{diagnosis, Diagnosis};
 use super::RunInfo;
 use crate::outcome::{
     provisioning_notes, stop_diagnosis, CaseResult, Difference, PairResult, PairVerdict, Summary,
+    Verdict,
     POLICY_GRANT,
 };
 use crate::runner::{day_text, Divergence, Judgement};
@@ -154,6 +155,15 @@ fn body_line(out: &mut String, r: &CaseResult) {
     }
 }
 
+/// A flaky case's answers one under the other, each after the label of its run: the first
+/// run's, then every one that differs from it (a flaky case has no one answer to tabulate).
+fn flaky_answers(out: &mut String, r: &CaseResult) {
+    let first = r.differences.first().map(|d| d.expected.as_str());
+    for answer in first.into_iter().chain(r.differences.iter().map(|d| d.actual.as_str())) {
+        let _ = writeln!(out, "  {}", clip(answer, 300));
+    }
+}
+
 /// The verdict line, the shrink note and (unless `detail` is false) the detail of the case.
 fn header(out: &mut String, verdict: &str, id: &str, r: &CaseResult, detail: bool) {
     let rule = r
@@ -211,6 +221,9 @@ fn block(r: &CaseResult, endpoint: &Endpoint, detail: bool) -> String {
                 }
             );
         }
+    }
+    if r.verdict == Verdict::Flaky {
+        flaky_answers(&mut out, r);
     }
     let rows = case_rows(r);
     if !rows.is_empty() {

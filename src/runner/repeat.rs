@@ -110,9 +110,9 @@ pub fn merge(runs: Vec<(String, Vec<CaseResult>)>, field: &'static str) -> Vec<C
                 })
                 .collect();
             result.detail = Some(format!(
-                "the answers differ between runs of the same case ({} of {} runs differ from {first_label})",
+                "the answers differ between runs of the same case ({} of the {} other runs answered otherwise than {first_label})",
                 seen.len(),
-                others.len() + 1
+                others.len()
             ));
             result.verdict = Verdict::Flaky;
             // No one answer is the case's: a baseline records the case as flaky, whatever it
