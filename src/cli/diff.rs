@@ -82,7 +82,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     options.keep_going = true;
     let runs = args.runs.runs();
     let run_on = |label: &str, target: &dyn Target| {
-        runs.run(target, &cases, &options, &format!("{label}: {}", target.name()))
+        runs.run(
+            target,
+            &cases,
+            &options,
+            &format!("{label}: {}", target.name()),
+        )
     };
     let on_a = run_on("a", a.as_ref());
     // Interrupted during A: B runs no case (every pair is not compared).

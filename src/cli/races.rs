@@ -106,7 +106,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         runs.push(run);
     }
     let verdicts: Vec<ProbeVerdict> = runs.iter().map(ProbeRun::verdict).collect();
-    let held = verdicts.iter().filter(|v| **v == ProbeVerdict::Holds).count();
+    let held = verdicts
+        .iter()
+        .filter(|v| **v == ProbeVerdict::Holds)
+        .count();
     print_report(&format!("{held} of {} probes held\n", runs.len()))?;
     if verdicts.contains(&ProbeVerdict::Broken) {
         return Ok(exit::failed());
@@ -139,7 +142,8 @@ fn probe_report(run: &ProbeRun, clients: usize) -> String {
                 stored,
                 broken,
             } => {
-                let counts: Vec<String> = counts.iter().map(|(l, n)| format!("{n} x {l}")).collect();
+                let counts: Vec<String> =
+                    counts.iter().map(|(l, n)| format!("{n} x {l}")).collect();
                 let verdict = if broken.is_empty() {
                     "holds".to_string()
                 } else {

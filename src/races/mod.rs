@@ -149,7 +149,13 @@ pub fn run(target: &dyn Target, options: &Options) -> Vec<ProbeRun> {
                     break;
                 }
                 let round = round(target, probe, options.clients.max(2));
-                let dead = matches!(round, Round::NotPlayed { no_answer: true, .. });
+                let dead = matches!(
+                    round,
+                    Round::NotPlayed {
+                        no_answer: true,
+                        ..
+                    }
+                );
                 run.rounds.push(round);
                 if dead {
                     break;

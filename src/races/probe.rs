@@ -113,7 +113,9 @@ impl Probe {
                 let have: BTreeSet<String> = sids.iter().map(|s| s.to_string()).collect();
                 let lost = wanted.difference(&have).count();
                 if lost > 0 {
-                    out.push(format!("{lost} of {n} statements answered 201 are not stored"));
+                    out.push(format!(
+                        "{lost} of {n} statements answered 201 are not stored"
+                    ));
                 }
                 let foreign = (0..n)
                     .filter(|i| {
@@ -190,4 +192,95 @@ pub(super) fn add(name: &str, sid: &str, revision: Option<&str>) -> Operation {
         qualifier: None,
         body: Body::Json(body),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn answer(status: u16, sid: Option<&str>) -> Answer {
+        Answer {
+            status: Some(status),
+            label: status.to_string(),
+            sid: sid.map(str::to_string),
+        }
+    }
+
+    fn stored(sids: &[&str]) -> Stored {
+        let statements: Vec<Value> = sids.iter().map(|s| json!({"Sid": s})).collect();
+        match sids {
+            [] => Stored::None,
+            _ => Stored::Policy {
+                document: json!({"Statement": statements}),
+                revision: Some("r".into()),
+            },
+        }
+    }
+
+    #[test]
+    fn one_winner_per_sid_or_revision_holds_and_more_breaks() {
+        let mut answers = vec![answer(201, Some("race"))];
+        answers.extend((0..3).map(|_| answer(409, None)));
+        assert!(Probe::SameSid
+            .broken(&answers, &stored(&["race"]))
+            .is_empty());
+        answers[1] = answer(201, Some("race"));
+        assert_eq!(
+            Probe::SameSid.broken(&answers, &stored(&["race"])),
+            ["2 successes, AWS gives 1", "2 409 answers, AWS gives 3"]
+        );
+        let mut answers = vec![answer(201, Some("race-0"))];
+        answers.extend((0..3).map(|_| answer(412, None)));
+        let seeded = stored(&[SEED_SID, "race-0"]);
+        assert!(Probe::SameRevision.broken(&answers, &seeded).is_empty());
+        assert_eq!(
+            Probe::SameRevision.broken(&answers, &stored(&[SEED_SID])),
+            ["0 statements added, AWS gives 1"]
+        );
+    }
+
+    #[test]
+    fn distinct_sids_must_all_be_stored_and_answered_with_their_own_statement() {
+        let answers = vec![answer(201, Some("race-0")), answer(201, Some("race-1"))];
+        let both = stored(&["race-0", "race-1"]);
+        assert!(Probe::DistinctSids.broken(&answers, &both).is_empty());
+        assert_eq!(
+            Probe::DistinctSids.broken(&answers, &stored(&["race-1"])),
+            ["1 of 2 statements answered 201 are not stored"]
+        );
+        let swapped = vec![answer(201, Some("race-1")), answer(201, Some("race-1"))];
+        assert_eq!(
+            Probe::DistinctSids.broken(&swapped, &both),
+            ["1 answers carry another client's statement"]
+        );
+    }
+
+    #[test]
+    fn adds_and_removes_must_read_as_one_serial_order() {
+        // add ok, remove ok, add ok, remove 404: the statement is stored.
+        let answers = [
+            answer(201, None),
+            answer(204, None),
+            answer(201, None),
+            answer(404, None),
+        ];
+        assert!(Probe::AddRemove
+            .broken(&answers, &stored(&["race"]))
+            .is_empty());
+        assert_eq!(
+            Probe::AddRemove.broken(&answers, &stored(&[])),
+            ["2 adds and 1 removes succeeded, yet the statement is not stored"]
+        );
+        let two_adds = [
+            answer(201, None),
+            answer(404, None),
+            answer(201, None),
+            answer(404, None),
+        ];
+        assert_eq!(
+            Probe::AddRemove.broken(&two_adds, &stored(&["race"])),
+            ["2 adds and 0 removes succeeded: no serial order gives that"]
+        );
+    }
 }

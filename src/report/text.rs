@@ -159,7 +159,10 @@ fn body_line(out: &mut String, r: &CaseResult) {
 /// run's, then every one that differs from it (a flaky case has no one answer to tabulate).
 fn flaky_answers(out: &mut String, r: &CaseResult) {
     let first = r.differences.first().map(|d| d.expected.as_str());
-    for answer in first.into_iter().chain(r.differences.iter().map(|d| d.actual.as_str())) {
+    for answer in first
+        .into_iter()
+        .chain(r.differences.iter().map(|d| d.actual.as_str()))
+    {
         let _ = writeln!(out, "  {}", clip(answer, 300));
     }
 }

@@ -62,7 +62,10 @@ pub fn run_concurrency_check(
         ..alone.clone()
     };
     let runs = vec![
-        ("sequential".to_string(), run(target, cases, &alone, progress)),
+        (
+            "sequential".to_string(),
+            run(target, cases, &alone, progress),
+        ),
         (
             format!("{} concurrent workers", together.jobs),
             run(target, cases, &together, progress),
@@ -144,4 +147,122 @@ fn answer(r: &CaseResult) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::Expect;
+    use crate::target::Observed;
+
+    fn result(id: &str, status: u16, verdict: Verdict) -> CaseResult {
+        CaseResult {
+            id: id.into(),
+            tags: Vec::new(),
+            verdict,
+            expected: Expect {
+                status: 201,
+                error_type: None,
+                message_like: None,
+                statement: None,
+                policy: None,
+            },
+            actual: (verdict != Verdict::NotRun).then(|| Observed {
+                status,
+                ..Observed::default()
+            }),
+            differences: Vec::new(),
+            detail: None,
+            sent: None,
+            shrunk: None,
+            stored: None,
+        }
+    }
+
+    fn runs(statuses: &[&[u16]]) -> Vec<(String, Vec<CaseResult>)> {
+        statuses
+            .iter()
+            .enumerate()
+            .map(|(i, run)| {
+                let results = run
+                    .iter()
+                    .enumerate()
+                    .map(|(c, s)| match s {
+                        0 => result(&format!("c{c}"), 0, Verdict::NotRun),
+                        201 => result(&format!("c{c}"), 201, Verdict::Pass),
+                        s => result(&format!("c{c}"), *s, Verdict::Mismatch),
+                    })
+                    .collect();
+                (format!("run {}", i + 1), results)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn alike_answers_keep_their_verdict_and_differing_ones_are_flaky_side_by_side() {
+        let merged = merge(
+            runs(&[&[201, 409, 201], &[201, 409, 409], &[201, 409, 500]]),
+            REPEAT,
+        );
+        let verdicts: Vec<Verdict> = merged.iter().map(|r| r.verdict).collect();
+        assert_eq!(verdicts, [Verdict::Pass, Verdict::Mismatch, Verdict::Flaky]);
+        let flaky = &merged[2];
+        assert_eq!(flaky.actual, None, "a flaky case has no one answer");
+        let shown: Vec<(&str, &str)> = flaky
+            .differences
+            .iter()
+            .map(|d| (d.expected.as_str(), d.actual.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("run 1: pass 201", "run 2: mismatch 409"),
+                ("run 1: pass 201", "run 3: mismatch 500")
+            ]
+        );
+        assert!(flaky.differences.iter().all(|d| d.field == REPEAT));
+    }
+
+    #[test]
+    fn a_case_not_run_in_one_run_is_judged_by_the_runs_that_ran_it() {
+        let merged = merge(runs(&[&[0, 201], &[409, 0], &[409, 201]]), REPEAT);
+        assert_eq!(merged[0].verdict, Verdict::Mismatch);
+        assert_eq!(merged[1].verdict, Verdict::Pass);
+        let never = merge(runs(&[&[0], &[0]]), REPEAT);
+        assert_eq!(never[0].verdict, Verdict::NotRun);
+    }
+
+    #[test]
+    fn message_texts_do_not_make_a_case_flaky_but_a_message_difference_does() {
+        let with_message = |m: &str, differs: bool| {
+            let mut r = result("c", 400, Verdict::Pass);
+            r.actual.as_mut().unwrap().message = Some(m.into());
+            if differs {
+                r.verdict = Verdict::Mismatch;
+                r.differences.push(Difference {
+                    field: "message",
+                    expected: "/^x$/".into(),
+                    actual: m.into(),
+                });
+            }
+            r
+        };
+        let label = |i: usize| format!("run {i}");
+        let ids = merge(
+            vec![
+                (label(1), vec![with_message("request 1", true)]),
+                (label(2), vec![with_message("request 2", true)]),
+            ],
+            REPEAT,
+        );
+        assert_eq!(ids[0].verdict, Verdict::Mismatch);
+        let changed = merge(
+            vec![
+                (label(1), vec![with_message("x", false)]),
+                (label(2), vec![with_message("y", true)]),
+            ],
+            REPEAT,
+        );
+        assert_eq!(changed[0].verdict, Verdict::Flaky);
+    }
 }
