@@ -123,3 +123,42 @@ fn the_concurrency_check_finds_every_concurrency_fault_the_sequential_run_misses
         }
     }
 }
+
+fn races(url: &str, extra: &[&str]) -> (Option<i32>, String, String) {
+    let out = common::addperm_command()
+        .args(["races", "--target", url, "--clients", "16", "--rounds", "2"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn addperm_races_exits_0_when_every_probe_holds_1_when_one_breaks_2_for_bad_input() {
+    let (_served, url) = common::serve();
+    let (code, out, _) = races(&url, &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("\n4 of 4 probes held\n"), "{out}");
+    assert!(
+        out.contains("  round 2: 1 x 201, 15 x 409 ResourceConflictException; stored 1 statement (race); holds"),
+        "{out}"
+    );
+    let (_faulty, bad) =
+        common::serve_with(&["--fault", "lost-update"], std::process::Stdio::null());
+    let (code, out, _) = races(&bad, &["--probe", "distinct-sids"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("  distinct-sids: BROKEN\n0 of 1 probes held"),
+        "{out}"
+    );
+    let (code, _, err) = races("reference", &[]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("needs a target that clients share"), "{err}");
+    let (code, _, err) = races(&url, &["--probe", "nope"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("no probe \"nope\": use one of same-sid, same-revision"),
+        "{err}"
+    );
+}

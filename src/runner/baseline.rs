@@ -317,6 +317,31 @@ mod tests {
         }
     }
 
+    /// A flaky result as `--repeat` makes it: no one answer, the repetitions' answers as
+    /// differences (whose texts vary from run to run).
+    fn flaky(id: &str, seen: &str) -> CaseResult {
+        let mut r = result(id, 0, &["repeat"]);
+        r.verdict = Verdict::Flaky;
+        r.actual = None;
+        r.differences[0].actual = seen.into();
+        r
+    }
+
+    #[test]
+    fn a_baseline_records_a_case_as_known_flaky() {
+        let baseline = Baseline::record("emulator", &[flaky("a", "run 2: 409")]);
+        assert_eq!(baseline.divergences["a"].verdict, Verdict::Flaky);
+        let day = day("2026-01-01");
+        let again = baseline.judge(&[flaky("a", "run 3: 500")], day);
+        assert_eq!(
+            (again.known, again.new.len(), again.changed.len()),
+            (1, 0, 0)
+        );
+        // Steady again, failing one way: the divergence changed.
+        let steady = baseline.judge(&[result("a", 409, &["status"])], day);
+        assert_eq!(steady.changed.len(), 1);
+    }
+
     #[test]
     fn known_new_changed_and_fixed() {
         let before = [
