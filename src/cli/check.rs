@@ -399,13 +399,13 @@ pub struct RunsArgs {
     /// answers differ between the runs as `flaky`, its answers side by side (a race, or state
     /// left behind): a deterministic implementation answers alike every time. Composes with
     /// --jobs.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=100))]
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
     repeat: u16,
     /// Run the cases once one after the other, then once with K workers interleaving them on
     /// the same target (each case on functions of its own), and report only the cases whose
     /// concurrent answer differs from their sequential one, as `flaky` with both answers: what
     /// concurrency changed, not what is deterministic. --jobs is ignored.
-    #[arg(long, value_name = "K", conflicts_with = "repeat", value_parser = clap::value_parser!(u16).range(2..=256))]
+    #[arg(long, value_name = "K", conflicts_with = "repeat", value_parser = clap::value_parser!(u16).range(2..=500))]
     concurrency_check: Option<u16>,
 }
 

@@ -16,8 +16,8 @@ pub struct Args {
     /// $AWS_ENDPOINT_URL; one of them is needed].
     #[arg(long)]
     target: Option<String>,
-    /// Clients racing in each round, each with a connection of its own (2 to 256).
-    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(2..=256))]
+    /// Clients racing in each round, each with a connection of its own (2 to 500).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(2..=500))]
     clients: u16,
     /// Rounds of each probe: a race shows only sometimes, and one broken round breaks the
     /// probe.

@@ -132,10 +132,11 @@ impl Probe {
                 }
             }
             Probe::AddRemove => {
-                let (adds, removes): (Vec<(usize, &Answer)>, Vec<(usize, &Answer)>) =
-                    answers.iter().enumerate().partition(|(i, _)| i % 2 == 0);
-                let added = adds.iter().filter(|(_, a)| a.succeeded()).count();
-                let removed = removes.iter().filter(|(_, a)| a.succeeded()).count();
+                // Even clients add, odd ones remove.
+                let adds: Vec<&Answer> = answers.iter().step_by(2).collect();
+                let removes: Vec<&Answer> = answers.iter().skip(1).step_by(2).collect();
+                let added = adds.iter().filter(|a| a.succeeded()).count();
+                let removed = removes.iter().filter(|a| a.succeeded()).count();
                 // In any serial order an add succeeds only on an absent Sid and a remove only
                 // on a present one, starting absent: successes alternate add, remove, add...
                 if added < removed || added > removed + 1 {
@@ -151,14 +152,12 @@ impl Probe {
                         ));
                     }
                 }
-                let strays = adds
-                    .iter()
-                    .filter(|(_, a)| !a.succeeded() && a.status != Some(409))
-                    .count()
-                    + removes
-                        .iter()
-                        .filter(|(_, a)| !a.succeeded() && a.status != Some(404))
-                        .count();
+                let stray = |side: &[&Answer], refusal: u16| {
+                    side.iter()
+                        .filter(|a| !a.succeeded() && a.status != Some(refusal))
+                        .count()
+                };
+                let strays = stray(&adds, 409) + stray(&removes, 404);
                 if strays > 0 {
                     out.push(format!(
                         "{strays} answers are neither a success nor the conflict (409) or not-found (404) AWS gives"
