@@ -128,11 +128,16 @@ pub fn merge(runs: Vec<(String, Vec<CaseResult>)>, field: &'static str) -> Vec<C
 }
 
 /// A case's answer as judged, in one line: its verdict, what it answered (status, error type,
-/// statement) and every difference from the expectation. Message texts are left out (some
-/// emulators put request ids in them): a message that fails its expectation in one run and
-/// not in another still shows as its difference. A case without an answer (a setup or
-/// transport failure, whose text names the session's functions) is its verdict alone.
+/// statement) and every difference from the expectation, with every UUID in it made one
+/// ([`without_uuids`]). Message texts are left out (some emulators put request ids in them):
+/// a message that fails its expectation in one run and not in another still shows as its
+/// difference. A case without an answer (a setup or transport failure, whose text names the
+/// session's functions) is its verdict alone.
 fn answer(r: &CaseResult) -> String {
+    without_uuids(&answer_text(r))
+}
+
+fn answer_text(r: &CaseResult) -> String {
     let mut out = r.verdict.as_str().to_string();
     if let Some(a) = &r.actual {
         out.push_str(&format!(" {}", a.status));
@@ -146,6 +151,38 @@ fn answer(r: &CaseResult) -> String {
             field => out.push_str(&format!("; {field} {}", d.actual)),
         }
     }
+    out
+}
+
+/// `text` with every UUID (8-4-4-4-12 hex digits) written `<uuid>`. An implementation makes
+/// those up per request (moto gives a statement without a StatementId a random UUID as its
+/// Sid), so they differ between runs of a deterministic implementation.
+fn without_uuids(text: &str) -> String {
+    const GROUPS: [usize; 5] = [8, 4, 4, 4, 12];
+    let len: usize = GROUPS.iter().sum::<usize>() + GROUPS.len() - 1;
+    let is_uuid = |b: &[u8]| {
+        let mut at = 0;
+        GROUPS.iter().enumerate().all(|(i, n)| {
+            let hex = b[at..at + n].iter().all(u8::is_ascii_hexdigit);
+            at += n;
+            let dash = i == GROUPS.len() - 1 || b[at] == b'-';
+            at += 1;
+            hex && dash
+        })
+    };
+    let bytes = text.as_bytes();
+    let (mut out, mut i, mut kept) = (String::with_capacity(text.len()), 0, 0);
+    while i + len <= bytes.len() {
+        if is_uuid(&bytes[i..i + len]) {
+            out.push_str(&text[kept..i]);
+            out.push_str("<uuid>");
+            i += len;
+            kept = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&text[kept..]);
     out
 }
 
@@ -221,6 +258,23 @@ mod tests {
             ]
         );
         assert!(flaky.differences.iter().all(|d| d.field == REPEAT));
+    }
+
+    #[test]
+    fn uuids_made_up_per_request_are_one() {
+        assert_eq!(
+            without_uuids(
+                r#"{"Sid": "5f914026-fc16-45bf-b716-00f57cff7fce"} é 0006fd50-cde1-4920-801e-46631b37226a."#
+            ),
+            r#"{"Sid": "<uuid>"} é <uuid>."#
+        );
+        for kept in [
+            "5f914026-fc16-45bf-b716-00f57cff7fc",
+            "5f914026xfc16-45bf-b716-00f57cff7fce",
+            "é",
+        ] {
+            assert_eq!(without_uuids(kept), kept);
+        }
     }
 
     #[test]
