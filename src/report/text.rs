@@ -8,8 +8,7 @@ use super::diagnosis::{diagnosis, Diagnosis};
 use super::RunInfo;
 use crate::outcome::{
     provisioning_notes, stop_diagnosis, CaseResult, Difference, PairResult, PairVerdict, Summary,
-    Verdict,
-    POLICY_GRANT,
+    Verdict, POLICY_GRANT,
 };
 use crate::runner::{day_text, Divergence, Judgement};
 use crate::target::{Endpoint, Requests};

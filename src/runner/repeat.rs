@@ -213,6 +213,7 @@ mod tests {
             sent: None,
             shrunk: None,
             stored: None,
+            provisioning: Vec::new(),
         }
     }
 
