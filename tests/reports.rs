@@ -324,3 +324,54 @@ fn at(url: &str) -> RunInfo {
         requests: None,
     }
 }
+
+/// A CreateAlias that succeeds with 200 is not a setup failure: every case is played and
+/// judged on its own answer (all pass, as on the reference), and the difference from AWS is
+/// told once for the run, in every report, however many cases made an alias.
+#[test]
+fn a_provisioning_call_that_succeeds_differently_is_played_on_and_told_once() {
+    let cases = curated();
+    let with_alias = cases
+        .iter()
+        .filter(|c| c.given.functions.iter().any(|f| !f.aliases.is_empty()))
+        .count();
+    assert!(with_alias >= 3, "the curated cases make aliases");
+    let target = faulty(Fault::AliasAs200);
+    let results = run(&target, &cases);
+    assert_eq!(failing_ids(&results), BTreeSet::new());
+
+    let info = RunInfo::new(&target, Compare::Message);
+    let note = "provisioning: CreateAlias answered 200 where AWS answers 201";
+    let text = report::text_report(&results, &info);
+    assert_eq!(text.matches(note).count(), 1, "{text}");
+    let json = report::json_report(&results, &info);
+    assert_eq!(
+        json["provisioning"],
+        serde_json::json!([{"operation": "CreateAlias", "expected": 201, "got": 200}])
+    );
+    let notes: Vec<&str> = json["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(notes.iter().filter(|n| n.starts_with(note)).count(), 1);
+    let junit = report::junit_report(&results, &info).unwrap();
+    assert_eq!(junit.matches(note).count(), 1, "{junit}");
+    // Shards merged: still once.
+    let (a, b) = results.split_at(results.len() / 2);
+    let shards = [a, b].map(|r| report::json_report(r, &info));
+    assert!(shards
+        .iter()
+        .all(|s| s["provisioning"] == json["provisioning"]));
+    let merged = report::merge_reports(&shards).unwrap();
+    assert_eq!(merged["provisioning"], json["provisioning"]);
+
+    // The reference itself answers 201: nothing to tell.
+    let plain = run(&ReferenceTarget::default(), &cases);
+    let json = report::json_report(
+        &plain,
+        &RunInfo::new(&ReferenceTarget::default(), Compare::Message),
+    );
+    assert_eq!(json["provisioning"], serde_json::json!([]));
+}

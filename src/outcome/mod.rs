@@ -147,6 +147,50 @@ pub struct CaseResult {
     pub shrunk: Option<ShrinkNote>,
     /// The stored-policy check, where one ran (the request addressed an existing function).
     pub stored: Option<StoredCheck>,
+    /// Setup calls of this case that succeeded with another status than AWS's: played on,
+    /// and reported once per operation for the whole run (see [`provisioning_notes`]).
+    pub provisioning: Vec<ProvisioningDivergence>,
+}
+
+/// A setup call that succeeded (a 2xx with what the player needs) with another status than
+/// AWS answers: not a setup failure, since the case can still be played and its own answer
+/// judged, but a difference from AWS a user should hear about, once.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ProvisioningDivergence {
+    /// The operation, as [`crate::wire::Operation::name`] spells it (`CreateAlias`).
+    pub operation: String,
+    /// AWS's status.
+    pub expected: u16,
+    /// The target's status.
+    pub got: u16,
+}
+
+impl ProvisioningDivergence {
+    /// The divergence as one line, for the reports' notes.
+    pub fn note(&self) -> String {
+        format!(
+            "provisioning: {} answered {} where AWS answers {}; the cases that needed it were \
+             played on and judged on their own answers",
+            self.operation, self.got, self.expected
+        )
+    }
+}
+
+/// Every distinct provisioning divergence of a run, in a fixed order (operation, then
+/// statuses): which case made a call depends on fixture reuse and `--jobs`, so reports name
+/// the operation, never a case.
+pub fn provisioning_divergences(results: &[CaseResult]) -> Vec<ProvisioningDivergence> {
+    let all: std::collections::BTreeSet<_> =
+        results.iter().flat_map(|r| r.provisioning.iter()).collect();
+    all.into_iter().cloned().collect()
+}
+
+/// [`provisioning_divergences`] as notes, one line each.
+pub fn provisioning_notes(results: &[CaseResult]) -> Vec<String> {
+    provisioning_divergences(results)
+        .iter()
+        .map(ProvisioningDivergence::note)
+        .collect()
 }
 
 /// The stored-policy check of one case: what AWS holds for the request's function and

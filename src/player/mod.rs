@@ -38,7 +38,7 @@ pub use renaming::Renaming;
 
 use crate::case::{self, Expect, Given, GivenFunction, Placeholders, Request};
 use crate::contract::{FunctionRef, QualifierKind};
-use crate::outcome::{Difference, SentRequest};
+use crate::outcome::{Difference, ProvisioningDivergence, SentRequest};
 use crate::reference::{AddPermissionRequest, Body};
 use crate::target::{observe, Observed, Reply, Session, Target, TargetError};
 use crate::wire::{Operation, Response};
@@ -64,6 +64,9 @@ pub struct Player<'t> {
     /// The target's names for case functions that a pool lends (they exist already: only
     /// their `given` permissions are added) or creates under names of its own.
     names: HashMap<String, Fixture>,
+    /// Setup calls since the last case was played that succeeded with another status than
+    /// AWS's (each once).
+    provisioning: Vec<ProvisioningDivergence>,
 }
 
 /// Where a player's session lives.
@@ -120,6 +123,8 @@ pub struct Prepared {
 pub struct Played {
     pub prepared: Prepared,
     pub answer: Result<Reply, TargetError>,
+    /// The case's setup calls that succeeded with another status than AWS's.
+    pub provisioning: Vec<ProvisioningDivergence>,
 }
 
 impl Played {
@@ -166,6 +171,7 @@ impl<'t> Player<'t> {
             session: Seat::Own(target.session()?),
             vars: target.placeholders(),
             names: HashMap::new(),
+            provisioning: Vec::new(),
         })
     }
 
@@ -180,6 +186,7 @@ impl<'t> Player<'t> {
             session: Seat::Borrowed(session),
             vars,
             names,
+            provisioning: Vec::new(),
         }
     }
 
@@ -220,7 +227,7 @@ impl<'t> Player<'t> {
         self.provision(given)?;
         let prepared = self.prepare(request)?;
         let answer = self.session.get().call(&prepared.operation);
-        Ok(Played { prepared, answer })
+        Ok(self.played(prepared, answer))
     }
 
     /// [`Player::play`], reading the policy the request addressed after it where `fresh` (the
@@ -255,7 +262,20 @@ impl<'t> Player<'t> {
             }),
             _ => None,
         };
-        Ok((Played { prepared, answer }, read))
+        Ok((self.played(prepared, answer), read))
+    }
+
+    /// The case played, with the provisioning divergences its setup met.
+    pub(crate) fn played(
+        &mut self,
+        prepared: Prepared,
+        answer: Result<Reply, TargetError>,
+    ) -> Played {
+        Played {
+            prepared,
+            answer,
+            provisioning: std::mem::take(&mut self.provisioning),
+        }
     }
 
     /// Brings the target into the `given` state through the Lambda API.
@@ -412,17 +432,15 @@ impl<'t> Player<'t> {
         })
     }
 
-    /// Sends `op` during setup and insists on `status`. A `given` permission only has to
-    /// succeed (any 2xx): AWS answers 201, moto 200, and the state is the same; the case's own
-    /// request is where the status is judged.
+    /// Sends `op` during setup, where AWS answers `status`. Any 2xx is a success: the state is
+    /// what the case needs (moto answers 200 to AddPermission, an emulator 200 to CreateAlias,
+    /// AWS 201), and the case's own request is where an answer is judged. A success with
+    /// another status is noted as a provisioning divergence; the fields the player reads from
+    /// an answer (a version, a RevisionId) are checked where they are read.
     fn setup_call(&mut self, op: Operation, status: u16) -> Result<Reply, PlayError> {
         let reply = self.session.get().call(&op)?;
-        let ok = match op {
-            Operation::AddPermission(_) => (200..300).contains(&reply.status()),
-            _ => reply.status() == status,
-        };
-        if !ok {
-            let got = reply.status();
+        let got = reply.status();
+        if !(200..300).contains(&got) {
             let o = observe(&reply.into_response());
             return Err(PlayError::Setup(format!(
                 "{} answered {got} {} {} (expected {status})",
@@ -430,6 +448,16 @@ impl<'t> Player<'t> {
                 o.error_type.unwrap_or_default(),
                 o.message.unwrap_or(o.body_excerpt),
             )));
+        }
+        if got != status {
+            let d = ProvisioningDivergence {
+                operation: op.name().to_string(),
+                expected: status,
+                got,
+            };
+            if !self.provisioning.contains(&d) {
+                self.provisioning.push(d);
+            }
         }
         Ok(reply)
     }

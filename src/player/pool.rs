@@ -218,7 +218,7 @@ impl<'t> Pool<'t> {
                     }
                     _ => None,
                 };
-                Ok((Played { prepared, answer }, stored, revision_before))
+                Ok((player.played(prepared, answer), stored, revision_before))
             })
         };
         let mut fixtures = lending.lent;

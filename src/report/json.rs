@@ -7,7 +7,9 @@ use super::curl::curl_command;
 use super::diagnosis::diagnosis;
 use super::text::{divergence_line, expired_line};
 use super::RunInfo;
-use crate::outcome::{stop_diagnosis, CaseResult, Summary, Verdict};
+use crate::outcome::{
+    provisioning_divergences, provisioning_notes, stop_diagnosis, CaseResult, Summary, Verdict,
+};
 use crate::runner::{day_text, Judgement};
 use crate::target::Observed;
 use serde_json::{json, Map, Value};
@@ -33,7 +35,12 @@ pub fn json_report(results: &[CaseResult], info: &RunInfo) -> Value {
         })),
         // Most cases failed setup the same way: that failure once, with its fix; else null.
         "diagnosis": diagnosis(results),
-        "notes": stop_diagnosis(results).into_iter().collect::<Vec<_>>(),
+        "notes": stop_diagnosis(results)
+            .into_iter()
+            .chain(provisioning_notes(results))
+            .collect::<Vec<_>>(),
+        // Setup calls that succeeded with another status than AWS's, once per operation.
+        "provisioning": provisioning_divergences(results),
         "buckets": buckets(results),
         "cases": results.iter().map(|r| case(r, info)).collect::<Vec<_>>(),
     })

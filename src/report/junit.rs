@@ -5,12 +5,21 @@
 use super::text::{case_block, clip};
 use super::RunInfo;
 use crate::outcome::member_of;
-use crate::outcome::{CaseResult, Verdict};
+use crate::outcome::{provisioning_notes, stop_diagnosis, CaseResult, Verdict};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 /// The report as XML text.
 pub fn junit_report(results: &[CaseResult], info: &RunInfo) -> Result<String, String> {
     let mut suite = TestSuite::new(format!("addperm {}", info.target));
+    // What the whole run met rather than one case: the suite's output, which CI tools show
+    // beside the test list.
+    let notes: Vec<String> = stop_diagnosis(results)
+        .into_iter()
+        .chain(provisioning_notes(results))
+        .collect();
+    if !notes.is_empty() {
+        suite.set_system_out(notes.join("\n"));
+    }
     suite.add_test_cases(results.iter().map(|r| test_case(r, info)));
     let mut report = Report::new("addperm");
     report.add_test_suite(suite);

@@ -26,7 +26,23 @@ pub fn merge_reports(reports: &[Value]) -> Result<Value, MergeError> {
     let mut buckets: Vec<Value> = Vec::new();
     // Each shard's notes (a shard whose target stopped answering), each once.
     let mut notes: Vec<Value> = Vec::new();
+    // Each shard's provisioning divergences, each once, in the order a single run gives them.
+    let mut provisioning: std::collections::BTreeSet<(String, u64, u64)> = Default::default();
     for (index, r) in reports.iter().enumerate() {
+        for d in r
+            .get("provisioning")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let (Some(op), Some(expected), Some(got)) = (
+                d["operation"].as_str(),
+                d["expected"].as_u64(),
+                d["got"].as_u64(),
+            ) {
+                provisioning.insert((op.to_string(), expected, got));
+            }
+        }
         for note in r
             .get("notes")
             .and_then(Value::as_array)
@@ -99,6 +115,12 @@ pub fn merge_reports(reports: &[Value]) -> Result<Value, MergeError> {
         "summary": summary,
         "diagnosis": diagnosis,
         "notes": notes,
+        "provisioning": provisioning
+            .into_iter()
+            .map(|(operation, expected, got)| {
+                json!({"operation": operation, "expected": expected, "got": got})
+            })
+            .collect::<Vec<_>>(),
         "buckets": buckets,
         "cases": cases,
     }))

@@ -7,7 +7,8 @@ use super::curl::curl_command;
 use super::diagnosis::{diagnosis, Diagnosis};
 use super::RunInfo;
 use crate::outcome::{
-    stop_diagnosis, CaseResult, Difference, PairResult, PairVerdict, Summary, POLICY_GRANT,
+    provisioning_notes, stop_diagnosis, CaseResult, Difference, PairResult, PairVerdict, Summary,
+    POLICY_GRANT,
 };
 use crate::runner::{day_text, Divergence, Judgement};
 use crate::target::{Endpoint, Requests};
@@ -253,6 +254,9 @@ pub fn text_report(results: &[CaseResult], info: &RunInfo) -> String {
     if let Some(d) = &diagnosis {
         let _ = writeln!(out, "{}\n", d.line());
     }
+    for note in provisioning_notes(results) {
+        let _ = writeln!(out, "{note}\n");
+    }
     for r in results {
         let covered = diagnosis.as_ref().is_some_and(|d| d.covers(r));
         out.push_str(&block(r, &info.endpoint, !covered));
@@ -484,6 +488,7 @@ mod tests {
             }),
             shrunk: None,
             stored: None,
+            provisioning: Vec::new(),
         }
     }
 

@@ -313,6 +313,7 @@ mod tests {
             sent: None,
             shrunk: None,
             stored: None,
+            provisioning: Vec::new(),
         }
     }
 

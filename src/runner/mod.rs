@@ -252,6 +252,7 @@ fn not_run(case: &Case, why: Option<&str>) -> CaseResult {
         sent: None,
         shrunk: None,
         stored: None,
+        provisioning: Vec::new(),
     }
 }
 
@@ -284,6 +285,7 @@ fn play_case(
         sent: None,
         shrunk: None,
         stored: None,
+        provisioning: Vec::new(),
     };
     let state_check = options.state_check && options.compare >= Compare::Message;
     let vars = target.placeholders();
@@ -320,6 +322,7 @@ fn play_case(
         }
     };
     result.sent = Some(played.prepared.sent.clone());
+    result.provisioning = played.provisioning.clone();
     let expected = played.resolve(&case.expect);
     let (mut differences, observed) =
         match played.judge(&expected, |e, o| compare(e, o, options.compare)) {

@@ -156,6 +156,7 @@ mod tests {
             }),
             shrunk: None,
             stored: None,
+            provisioning: Vec::new(),
         }
     }
 

@@ -26,6 +26,8 @@ pub enum Fault {
     NotFoundAs400,
     /// Gives every case's functions its own name (`<name>-r1`), as targets with shared state do.
     Renames,
+    /// Answers a successful CreateAlias 200 (AWS: 201), as an emulator tried here did.
+    AliasAs200,
 }
 
 /// The reference with one fault.
@@ -76,13 +78,19 @@ impl Session for FaultySession<'_> {
         {
             response.status = 400;
         }
+        if matches!(self.fault, Fault::AliasAs200)
+            && matches!(op, Operation::CreateAlias { .. })
+            && response.status == 201
+        {
+            response.status = 200;
+        }
         Ok(response)
     }
 
     fn function_name(&self, original: &str) -> String {
         match self.fault {
             Fault::Renames => format!("{original}-r1"),
-            Fault::NotFoundAs400 => original.to_string(),
+            Fault::NotFoundAs400 | Fault::AliasAs200 => original.to_string(),
         }
     }
 }
