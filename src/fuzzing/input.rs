@@ -126,27 +126,15 @@ fn request_of(req: AddPermissionRequest) -> Request {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::generate::arbitrary::test_bytes;
     use crate::generate::oracle;
-
-    /// Bytes from a fixed xorshift stream, so the test is the same on every run.
-    fn bytes(seed: u64, len: usize) -> Vec<u8> {
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..len)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect()
-    }
 
     #[test]
     fn every_input_gives_a_case_the_reference_can_set_up() {
         let (mut with_permissions, mut with_versions) = (0, 0);
         let mut statuses = std::collections::BTreeSet::new();
         for seed in 0..400u64 {
-            let data = bytes(seed, (seed % 300) as usize);
+            let data = test_bytes(seed, (seed % 300) as usize);
             let (given, request) = case_parts(&mut Unstructured::new(&data)).expect("any bytes");
             let answer = oracle::run(&given, &request);
             assert_ne!(answer.status, 0, "seed {seed}: setup failed: {answer}");

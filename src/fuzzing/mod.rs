@@ -75,21 +75,12 @@ pub fn divergence(case: &Case, target: &dyn Target) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::generate::arbitrary::test_bytes;
     use crate::reference::{Config, Fault};
     use crate::target::ReferenceTarget;
 
     fn inputs() -> impl Iterator<Item = Vec<u8>> {
-        (0..300u64).map(|seed| {
-            let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-            (0..(seed % 200) as usize)
-                .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    x as u8
-                })
-                .collect()
-        })
+        (0..300u64).map(|seed| test_bytes(seed, (seed % 200) as usize))
     }
 
     #[test]
