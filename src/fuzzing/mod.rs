@@ -27,7 +27,9 @@ use arbitrary::Unstructured;
 pub const CASE_ID: &str = "fuzz-differential";
 
 /// Plays the case `data` describes on `target` and panics where its answer (or the policy it
-/// stores) differs from the reference's. Inputs too short to describe a case are ignored.
+/// stores) differs from the reference's, or where it gives none (a target that cannot be
+/// reached fails the first input, with the reason). Inputs too short to describe a case are
+/// ignored.
 pub fn differential(data: &[u8], target: &dyn Target) {
     let Some(case) = case_of(data) else { return };
     if let Some(report) = divergence(&case, target) {
