@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # Shared by fuzz/smoke.sh and fuzz/long-run.sh (sourced, from the repository root).
 
-# The seven targets, in the order CI runs them.
+# The eight targets, in the order CI runs them.
 # shellcheck disable=SC2034 # used by the sourcing scripts
-FUZZ_ALL_TARGETS="function_name case_file target_response aws_regex doc_page http_request add_permission"
+FUZZ_ALL_TARGETS="function_name case_file target_response aws_regex doc_page http_request add_permission differential"
 
 # fuzz_args TARGET: the libFuzzer flags every run of TARGET takes, one per line.
 fuzz_args() {

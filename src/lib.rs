@@ -6,8 +6,10 @@
 //! that answers like AWS) -> [`wire`] (the REST-JSON protocol) -> [`target`] (any
 //! implementation, in-process or over HTTP) -> [`outcome`] (result data) -> `player` (plays a
 //! case on a target; private: the runner, the oracle and the fuzzer play through it) -> [`generate`] (cases from the contract) and [`runner`] (run and compare)
-//! -> [`shrink`], [`report`], [`fuzz`], [`races`], [`measure`] -> [`conformance`] (the entry point for other
-//! crates' tests; [`prelude`] has what it needs).
+//! -> [`shrink`], [`report`], [`fuzz`], [`races`], [`measure`] -> [`conformance`] (the entry
+//! point for other crates' tests; [`prelude`] has what it needs) and `fuzzing` (feature
+//! `fuzzing`: differential fuzzing of any target against the reference, from a cargo-fuzz
+//! target).
 //!
 //! `serve` (feature `serve`) puts the reference behind HTTP as a Lambda emulator; the `addperm`
 //! binary (feature `cli`) is a thin layer over all of it.
@@ -16,6 +18,8 @@ pub mod case;
 pub mod conformance;
 pub mod contract;
 pub mod fuzz;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod generate;
 pub mod measure;
 pub mod outcome;

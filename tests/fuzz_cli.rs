@@ -367,3 +367,32 @@ fn an_unreachable_target_cannot_be_fuzzed() {
     assert!(bad.all.contains("unknown target"), "{}", bad.all);
     assert!(!bad.all.contains("panicked"));
 }
+
+/// `--jobs 3` sends the requests of `--jobs 1` from three sessions and books them in order: the
+/// same findings, with the same example requests (function names aside, which are each
+/// session's own).
+#[test]
+fn several_jobs_find_what_one_finds() {
+    let url = broken_server(false);
+    let findings = |jobs: &str| {
+        let run = fuzz(
+            &url,
+            &["--max-requests", "200", "--timeout", "2", "--jobs", jobs],
+        );
+        assert_eq!(run.code, Some(1), "{}", run.all);
+        let names = regex::Regex::new("fuzz-fn-[0-9a-f]+").unwrap();
+        names
+            .replace_all(&run.file("findings.jsonl"), "fuzz-fn-X")
+            .into_owned()
+    };
+    let one = findings("1");
+    assert!(one.lines().count() >= 3, "{one}");
+    assert_eq!(findings("3"), one);
+}
+
+#[test]
+fn zero_jobs_is_a_clear_error() {
+    let run = fuzz("http://127.0.0.1:9", &["--jobs", "0"]);
+    assert_eq!(run.code, Some(2), "{}", run.all);
+    assert!(run.all.contains("give at least 1 job"), "{}", run.all);
+}

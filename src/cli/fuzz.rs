@@ -35,8 +35,23 @@ pub struct Args {
     /// again whenever a new signature is found, so an interrupted run keeps its findings.
     #[arg(long, value_name = "DIR", default_value = "addperm-fuzz")]
     out: PathBuf,
+    /// Sessions sending requests at once, on the target's one pool of connections (as
+    /// `check --jobs`). The requests and the findings are those of --jobs 1 (answers are
+    /// booked in request order); only answers that depend on what earlier requests left in a
+    /// fixture's policy can differ, since each session has a fixture of its own.
+    #[arg(long, default_value_t = 1, value_parser = parse_jobs)]
+    jobs: usize,
     #[command(flatten)]
     target_options: TargetOptions,
+}
+
+/// A number of sessions: a positive integer.
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("give at least 1 job".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{s:?} is not a number of jobs")),
+    }
 }
 
 const AFTER_HELP: &str = "\
@@ -75,7 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let Some(spec) = target_spec(args.target.as_deref()) else {
         anyhow::bail!("fuzz needs a target: give --target URL (or set AWS_ENDPOINT_URL_LAMBDA or AWS_ENDPOINT_URL)");
     };
-    let target = target_from_spec(&spec, &args.target_options, 1)?;
+    let target = target_from_spec(&spec, &args.target_options, args.jobs)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create the directory {}", args.out.display()))?;
     let seed = args
@@ -85,6 +100,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         duration: args.duration,
         max_requests: args.max_requests,
         seed,
+        jobs: args.jobs,
     };
     eprintln!(
         "addperm fuzz: {} for {:?} or {} requests, seed {seed} (--seed {seed} repeats this run)",

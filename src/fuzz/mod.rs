@@ -34,7 +34,9 @@ use crate::report::{curl_command, endpoint};
 use crate::target::{observe, Observed, Target, TargetError};
 use crate::wire::Operation;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// The bounds of a run.
@@ -43,6 +45,8 @@ pub struct FuzzOptions {
     pub duration: Duration,
     pub max_requests: usize,
     pub seed: u64,
+    /// Sessions sending requests at once (0 or 1: one after the other).
+    pub jobs: usize,
 }
 
 /// Why a run ended.
@@ -114,16 +118,22 @@ impl FuzzRun {
 
 /// Fuzzes `target` within `options`' bounds. `progress` sees the run after every request (so
 /// a caller can show it, and save the findings as they come).
+///
+/// With `options.jobs` above 1, that many sessions (each with its own fixture, on the target's
+/// one pool of connections) send requests at once. The requests are the same as with one job:
+/// this thread draws them in order from the seed, hands request `n` to session `n % jobs`, and
+/// books the answers strictly in request order. So the findings, their grouping, their examples
+/// (the smallest request of a signature, the earlier of two as small) and the request where an
+/// early stop happens do not depend on `jobs`; only an answer that depends on what earlier
+/// requests left in the fixture's policy (a duplicate Sid, a full policy) can, since each session
+/// has a fixture of its own.
 pub fn fuzz(
     target: &dyn Target,
     options: &FuzzOptions,
     progress: &mut dyn FnMut(&FuzzRun),
 ) -> Result<FuzzRun, FuzzError> {
+    let jobs = options.jobs.max(1);
     let given = fixture::given();
-    let mut fixture = Fixture::open(target, &given).map_err(|f| match f {
-        PlayError::Target(e) => FuzzError::Unreachable(e),
-        PlayError::Setup(d) => FuzzError::Setup(d),
-    })?;
     let endpoint = endpoint(target);
     let mut mutator = Mutator::new(options.seed);
     let mut run = FuzzRun {
@@ -136,95 +146,190 @@ pub fn fuzz(
         stop: EndReason::Running,
         findings: Findings::default(),
     };
-    let start = Instant::now();
-    let mut previous: Option<SentRequest> = None;
-    loop {
-        if run.requests >= options.max_requests {
-            run.stop = EndReason::MaxRequests;
-            break;
+    std::thread::scope(|scope| {
+        let (done_tx, done) = mpsc::channel::<Worked>();
+        let mut seats = Vec::with_capacity(jobs);
+        for _ in 0..jobs {
+            let (tx, rx) = mpsc::channel::<(usize, Mutant)>();
+            let done_tx = done_tx.clone();
+            let given = &given;
+            scope.spawn(move || worker(target, given, rx, done_tx));
+            seats.push(tx);
         }
-        if start.elapsed() >= options.duration {
-            run.stop = EndReason::Duration;
-            break;
-        }
-        let mutant = mutator.next_mutant();
-        run.requests += 1;
-        let (sent, answer) = match fixture.send(&mutant.request) {
-            Ok(sent) => sent,
-            Err(failure) => {
-                run.stop = EndReason::Early(format!(
-                    "request #{} could not be prepared: {}",
-                    run.requests, failure
-                ));
-                break;
-            }
-        };
-        let reference = oracle::run(&given, &mutant.request);
-        let expect = oracle::expect(&reference, &mutant.request);
-        let statement: Option<Value> = expect
-            .statement
-            .as_ref()
-            .filter(|_| (200..300).contains(&reference.status))
-            .map(|s| fixture.player.vars().apply_json(s));
-        if let Some(flag) = judge(&mutant.request, answer.as_ref(), statement.as_ref()) {
-            let what = format!("{} {}", flag.symptom.name(), mutant.family.name());
-            // A refused connection means the target died before this request: the one before
-            // is the suspect.
-            let suspect = match (flag.symptom, &previous) {
-                (Symptom::Refused, Some(p)) => format!(
-                    "; it was already down, so the request before it is the suspect: {}",
-                    curl_command(p, &endpoint)
-                ),
-                _ => String::new(),
-            };
-            run.findings.add(Finding {
-                flag,
-                family: mutant.family,
-                note: mutant.note.clone(),
-                number: run.requests,
-                size: mutant.size(),
-                case: Case {
-                    id: "fuzz".into(),
-                    tags: vec!["fuzz".into(), mutant.family.name().into()],
-                    given: given.clone(),
-                    request: mutant.request.clone(),
-                    expect,
-                },
-                sent: sent.clone(),
-            });
-            // A finding that took the target down ends the run: every later request would
-            // only repeat it.
-            if let Err(e) = fixture.alive() {
-                run.stop = EndReason::Early(format!(
-                    "the target stopped answering after request #{} (finding: {what}): {e}{suspect}",
-                    run.requests
-                ));
-                break;
+        drop(done_tx);
+        // Every session reports its fixture before any request is sent.
+        for _ in 0..jobs {
+            if let Ok(Worked::Opened(Err(f))) = done.recv() {
+                return Err(match f {
+                    PlayError::Target(e) => FuzzError::Unreachable(e),
+                    PlayError::Setup(d) => FuzzError::Setup(d),
+                });
             }
         }
-        if let Ok(o) = &answer {
-            if (200..300).contains(&o.status) {
-                run.accepted += 1;
-                fixture.accepted_bytes += mutant.size();
-            }
-            let full = o.error_type.as_deref() == Some("PolicyLengthExceededException");
-            if full || fixture.accepted_bytes > POLICY_SIZE_LIMIT {
-                run.rotations += 1;
-                if let Err(failure) = fixture.recreate(target, &given) {
-                    run.stop = EndReason::Early(format!(
-                        "the fixture could not be re-created after request #{}: {}",
-                        run.requests, failure
-                    ));
-                    break;
+        let start = Instant::now();
+        let mut previous: Option<SentRequest> = None;
+        let mut waiting: BTreeMap<usize, Answered> = BTreeMap::new();
+        let (mut sent, mut booked) = (0, 0);
+        loop {
+            // Keep every session busy with up to two requests, while the bounds allow more.
+            while run.stop == EndReason::Running && sent - booked < 2 * jobs {
+                if sent >= options.max_requests {
+                    run.stop = EndReason::MaxRequests;
+                } else if start.elapsed() >= options.duration {
+                    run.stop = EndReason::Duration;
+                } else {
+                    sent += 1;
+                    if seats[sent % jobs]
+                        .send((sent, mutator.next_mutant()))
+                        .is_err()
+                    {
+                        sent -= 1;
+                        break;
+                    }
                 }
             }
+            if booked == sent {
+                break;
+            }
+            let Ok(Worked::Answered(n, answered)) = done.recv() else {
+                break;
+            };
+            waiting.insert(n, *answered);
+            while let Some(answered) = waiting.remove(&(booked + 1)) {
+                booked += 1;
+                // After an early stop, the requests already in flight are not booked.
+                if matches!(run.stop, EndReason::Early(_)) {
+                    continue;
+                }
+                book(&mut run, booked, answered, &mut previous, &endpoint);
+                run.elapsed = start.elapsed();
+                progress(&run);
+            }
         }
-        previous = Some(sent);
+        drop(seats);
         run.elapsed = start.elapsed();
-        progress(&run);
-    }
-    run.elapsed = start.elapsed();
+        Ok(())
+    })?;
     Ok(run)
+}
+
+/// What a session sends back: its fixture, opened (or why not), then each request's answer.
+enum Worked {
+    Opened(Result<(), PlayError>),
+    Answered(usize, Box<Answered>),
+}
+
+/// One request as a session sent and judged it.
+struct Answered {
+    mutant: Mutant,
+    /// The request as sent, and the answer, or why it could not be prepared.
+    sent: Result<(SentRequest, Result<Observed, TargetError>), PlayError>,
+    /// The finding, with the case that replays it.
+    flagged: Option<(Flag, Case)>,
+    /// Whether the target still answered after a finding (asked only after one).
+    alive: Result<(), TargetError>,
+    /// Why the fixture could not be re-created after this request filled it up.
+    recreate_failed: Option<PlayError>,
+    rotated: bool,
+}
+
+/// A session: opens its fixture, then sends and judges the requests handed to it until the
+/// run closes its channel.
+fn worker(
+    target: &dyn Target,
+    given: &Given,
+    requests: mpsc::Receiver<(usize, Mutant)>,
+    done: mpsc::Sender<Worked>,
+) {
+    let mut fixture = match Fixture::open(target, given) {
+        Ok(f) => {
+            let _ = done.send(Worked::Opened(Ok(())));
+            f
+        }
+        Err(e) => {
+            let _ = done.send(Worked::Opened(Err(e)));
+            return;
+        }
+    };
+    for (n, mutant) in requests {
+        let answered = fixture.answer(target, given, mutant);
+        if done.send(Worked::Answered(n, Box::new(answered))).is_err() {
+            return;
+        }
+    }
+}
+
+/// Books request `number`'s answer into `run`, in request order.
+fn book(
+    run: &mut FuzzRun,
+    number: usize,
+    answered: Answered,
+    previous: &mut Option<SentRequest>,
+    endpoint: &crate::target::Endpoint,
+) {
+    run.requests = number;
+    let Answered {
+        mutant,
+        sent,
+        flagged,
+        alive,
+        recreate_failed,
+        rotated,
+    } = answered;
+    let (sent, answer) = match sent {
+        Ok(sent) => sent,
+        Err(failure) => {
+            run.stop = EndReason::Early(format!(
+                "request #{number} could not be prepared: {failure}"
+            ));
+            return;
+        }
+    };
+    if let Some((flag, case)) = flagged {
+        let what = format!("{} {}", flag.symptom.name(), mutant.family.name());
+        // A refused connection means the target died before this request: the one before
+        // is the suspect.
+        let suspect = match (flag.symptom, &*previous) {
+            (Symptom::Refused, Some(p)) => format!(
+                "; it was already down, so the request before it is the suspect: {}",
+                curl_command(p, endpoint)
+            ),
+            _ => String::new(),
+        };
+        run.findings.add(Finding {
+            flag,
+            family: mutant.family,
+            note: mutant.note.clone(),
+            number,
+            size: mutant.size(),
+            case,
+            sent: sent.clone(),
+        });
+        // A finding that took the target down ends the run: every later request would
+        // only repeat it.
+        if let Err(e) = alive {
+            run.stop = EndReason::Early(format!(
+                "the target stopped answering after request #{number} (finding: {what}): {e}{suspect}"
+            ));
+            return;
+        }
+    }
+    if answer
+        .as_ref()
+        .is_ok_and(|o| (200..300).contains(&o.status))
+    {
+        run.accepted += 1;
+    }
+    if rotated {
+        run.rotations += 1;
+        if let Some(failure) = recreate_failed {
+            run.stop = EndReason::Early(format!(
+                "the fixture could not be re-created after request #{number}: {failure}"
+            ));
+            return;
+        }
+    }
+    *previous = Some(sent);
 }
 
 /// The fixture function on the target, and the player whose session it lives in.
@@ -251,6 +356,59 @@ impl<'t> Fixture<'t> {
         self.player.finish();
         *self = Fixture::open(target, given)?;
         Ok(())
+    }
+
+    /// Sends `mutant`'s request and judges the answer (with the reference's statement for the
+    /// same request where it accepts it); after a finding, asks whether the target still
+    /// answers, and re-creates the fixture once its policies fill up.
+    fn answer(&mut self, target: &'t dyn Target, given: &Given, mutant: Mutant) -> Answered {
+        let mut answered = Answered {
+            sent: self.send(&mutant.request),
+            mutant,
+            flagged: None,
+            alive: Ok(()),
+            recreate_failed: None,
+            rotated: false,
+        };
+        let Ok((_, answer)) = &answered.sent else {
+            return answered;
+        };
+        let request = &answered.mutant.request;
+        let reference = oracle::run(given, request);
+        let expect = oracle::expect(&reference, request);
+        let statement: Option<Value> = expect
+            .statement
+            .as_ref()
+            .filter(|_| (200..300).contains(&reference.status))
+            .map(|s| self.player.vars().apply_json(s));
+        if let Some(flag) = judge(request, answer.as_ref(), statement.as_ref()) {
+            let family = answered.mutant.family;
+            answered.flagged = Some((
+                flag,
+                Case {
+                    id: "fuzz".into(),
+                    tags: vec!["fuzz".into(), family.name().into()],
+                    given: given.clone(),
+                    request: request.clone(),
+                    expect,
+                },
+            ));
+            answered.alive = self.alive();
+            if answered.alive.is_err() {
+                return answered;
+            }
+        }
+        if let Ok(o) = answer {
+            if (200..300).contains(&o.status) {
+                self.accepted_bytes += answered.mutant.size();
+            }
+            let full = o.error_type.as_deref() == Some("PolicyLengthExceededException");
+            if full || self.accepted_bytes > POLICY_SIZE_LIMIT {
+                answered.rotated = true;
+                answered.recreate_failed = self.recreate(target, given).err();
+            }
+        }
+        answered
     }
 
     /// Sends one request; the answer is read under the case's names. A transport failure
@@ -308,6 +466,7 @@ mod tests {
             duration: Duration::from_secs(60),
             max_requests,
             seed: 5,
+            jobs: 1,
         }
     }
 
@@ -326,6 +485,36 @@ mod tests {
         );
         assert!(run.accepted > 60, "{}", run.header());
         assert!(run.rotations > 0, "{}", run.header());
+    }
+
+    /// Several sessions send the same requests and book the same findings as one.
+    #[test]
+    fn findings_do_not_depend_on_jobs() {
+        let target = ReferenceTarget::new(Config {
+            fault: Some(Fault::MissingMember500),
+            ..Config::default()
+        });
+        let found = |jobs| {
+            let run = fuzz(
+                &target,
+                &FuzzOptions {
+                    jobs,
+                    ..options(300)
+                },
+                &mut |_| {},
+            )
+            .unwrap();
+            let entries: Vec<(String, usize, usize)> = run
+                .findings
+                .entries()
+                .iter()
+                .map(|e| (e.example.signature(), e.example.number, e.count))
+                .collect();
+            (run.requests, run.stop, entries)
+        };
+        let one = found(1);
+        assert!(!one.2.is_empty(), "the fault is found");
+        assert_eq!(found(3), one);
     }
 
     /// Over the whole fault catalogue, the fuzzer finds the robustness faults (500 answers, a

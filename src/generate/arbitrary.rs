@@ -195,31 +195,32 @@ impl<'a> Arbitrary<'a> for AddPermissionRequest {
     }
 }
 
+/// Bytes from a fixed xorshift stream, so a test that feeds `Arbitrary` is the same on every run.
+#[cfg(test)]
+pub(crate) fn test_bytes(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::contract::Rule;
     use std::collections::BTreeSet;
 
-    /// Bytes from a fixed xorshift stream, so the test is the same on every run.
-    fn bytes(seed: u64, len: usize) -> Vec<u8> {
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..len)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect()
-    }
-
     #[test]
     fn any_bytes_give_a_request_and_the_reference_reaches_every_stage() {
         let base = fuzz_reference();
         let mut rules = BTreeSet::new();
         for seed in 0..3000u64 {
-            let data = bytes(seed, (seed % 512) as usize);
+            let data = test_bytes(seed, (seed % 512) as usize);
             let mut u = Unstructured::new(&data);
             let request =
                 AddPermissionRequest::arbitrary(&mut u).expect("any bytes map to a request");

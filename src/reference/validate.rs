@@ -15,12 +15,14 @@ pub enum Seen<'a> {
 }
 
 /// Every violated constraint of one member, as message entries.
+/// The member's message name is spelled only for an entry: most values satisfy everything, and
+/// this runs for every member of every operation a case plays.
 pub fn member_violations(member: &Member, value: Seen<'_>, unit: LengthUnit) -> Vec<String> {
-    let name = member.message_name();
     let value = match value {
         Seen::Absent if member.required => {
             return vec![format!(
-                "Value null at '{name}' failed to satisfy constraint: Member must not be null"
+                "Value null at '{}' failed to satisfy constraint: Member must not be null",
+                member.message_name()
             )]
         }
         Seen::Absent | Seen::Bool => return Vec::new(),
@@ -28,7 +30,8 @@ pub fn member_violations(member: &Member, value: Seen<'_>, unit: LengthUnit) -> 
     };
     let entry = |constraint: String| {
         format!(
-            "Value '{value}' at '{name}' failed to satisfy constraint: Member must {constraint}"
+            "Value '{value}' at '{}' failed to satisfy constraint: Member must {constraint}",
+            member.message_name()
         )
     };
     let mut out = Vec::new();

@@ -14,8 +14,8 @@ fn show(v: Option<&str>) -> String {
 ///
 /// Generated cases expect exact messages, written as `^<regex::escape(message)>$`; those are
 /// compared as strings, since compiling a regex per case costs more than running the case. Any
-/// other regex is compiled (the case file was checked when read, so it compiles; a broken one
-/// fails the comparison).
+/// other regex is compiled once per thread and kept (the case file was checked when read, so it
+/// compiles; a broken one fails the comparison): a suite repeats a few patterns over many cases.
 fn message_matches(re: &str, message: &str) -> bool {
     if let Some(literal) = re
         .strip_prefix('^')
@@ -26,7 +26,27 @@ fn message_matches(re: &str, message: &str) -> bool {
             return literal == message;
         }
     }
-    regex::Regex::new(re).is_ok_and(|r| r.is_match(message))
+    COMPILED.with(|compiled| {
+        let mut compiled = compiled.borrow_mut();
+        if compiled.len() >= COMPILED_LIMIT && !compiled.contains_key(re) {
+            compiled.clear();
+        }
+        compiled
+            .entry(re.to_string())
+            .or_insert_with(|| regex::Regex::new(re).ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(message))
+    })
+}
+
+/// How many compiled `message_like` regexes a thread keeps before it starts afresh: a bound on
+/// memory for a case file whose every case has a pattern of its own.
+const COMPILED_LIMIT: usize = 1024;
+
+thread_local! {
+    /// The `message_like` regexes compiled so far (`None`: the pattern does not compile).
+    static COMPILED: std::cell::RefCell<std::collections::HashMap<String, Option<regex::Regex>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 /// The text an escaped literal stands for, or `None` when `s` has unescaped metacharacters.

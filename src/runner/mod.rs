@@ -153,6 +153,13 @@ pub fn run(
         .collect()
 }
 
+/// One case on `target`, on the calling thread, in a session of its own (no pool): what
+/// [`run`] gives for a one-case suite, for callers that play cases one at a time (a fuzz
+/// target plays each input this way, where a thread per input would cost more than the case).
+pub fn run_one(target: &dyn Target, case: &Case, options: &RunOptions) -> CaseResult {
+    play_case(target, case, options, None).0
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
