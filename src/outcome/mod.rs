@@ -158,6 +158,27 @@ pub struct CaseResult {
     pub provisioning: Vec<ProvisioningDivergence>,
 }
 
+impl CaseResult {
+    /// A result with `verdict` and nothing observed yet: where the runner starts a case it
+    /// plays, and what a case the run stopped before stays. One place names every field, so a
+    /// field added later is added once.
+    pub fn new(id: String, tags: Vec<String>, verdict: Verdict, expected: Expect) -> CaseResult {
+        CaseResult {
+            id,
+            tags,
+            verdict,
+            expected,
+            actual: None,
+            differences: Vec::new(),
+            detail: None,
+            sent: None,
+            shrunk: None,
+            stored: None,
+            provisioning: Vec::new(),
+        }
+    }
+}
+
 /// A setup call that succeeded (a 2xx with what the player needs) with another status than
 /// AWS answers: not a setup failure, since the case can still be played and its own answer
 /// judged, but a difference from AWS a user should hear about, once.

@@ -281,21 +281,19 @@ mod tests {
     use crate::target::Observed;
 
     fn result(id: &str, status: u16, fields: &[&'static str]) -> CaseResult {
+        let verdict = if fields.is_empty() {
+            Verdict::Pass
+        } else {
+            Verdict::Mismatch
+        };
+        let expected = Expect {
+            status: 201,
+            error_type: None,
+            message_like: None,
+            statement: None,
+            policy: None,
+        };
         CaseResult {
-            id: id.into(),
-            tags: vec![],
-            verdict: if fields.is_empty() {
-                Verdict::Pass
-            } else {
-                Verdict::Mismatch
-            },
-            expected: Expect {
-                status: 201,
-                error_type: None,
-                message_like: None,
-                statement: None,
-                policy: None,
-            },
             actual: Some(Observed {
                 status,
                 message: Some(format!("req {id}")),
@@ -309,11 +307,7 @@ mod tests {
                     actual: "a".into(),
                 })
                 .collect(),
-            detail: None,
-            sent: None,
-            shrunk: None,
-            stored: None,
-            provisioning: Vec::new(),
+            ..CaseResult::new(id.into(), vec![], verdict, expected)
         }
     }
 

@@ -244,17 +244,13 @@ impl Watch {
 /// The result of a case the run stopped before; `why` is the run's diagnosis.
 fn not_run(case: &Case, why: Option<&str>) -> CaseResult {
     CaseResult {
-        id: case.id.clone(),
-        tags: case.tags.clone(),
-        verdict: Verdict::NotRun,
-        expected: case.expect.clone(),
-        actual: None,
-        differences: Vec::new(),
         detail: Some(why.unwrap_or("the run stopped").to_string()),
-        sent: None,
-        shrunk: None,
-        stored: None,
-        provisioning: Vec::new(),
+        ..CaseResult::new(
+            case.id.clone(),
+            case.tags.clone(),
+            Verdict::NotRun,
+            case.expect.clone(),
+        )
     }
 }
 
@@ -276,19 +272,12 @@ fn play_case(
     options: &RunOptions,
     pool: Option<&mut Pool>,
 ) -> (CaseResult, bool) {
-    let mut result = CaseResult {
-        id: case.id.clone(),
-        tags: case.tags.clone(),
-        verdict: Verdict::TargetError,
-        expected: case.expect.clone(),
-        actual: None,
-        differences: Vec::new(),
-        detail: None,
-        sent: None,
-        shrunk: None,
-        stored: None,
-        provisioning: Vec::new(),
-    };
+    let mut result = CaseResult::new(
+        case.id.clone(),
+        case.tags.clone(),
+        Verdict::TargetError,
+        case.expect.clone(),
+    );
     let state_check = options.state_check && options.compare >= Compare::Message;
     let vars = target.placeholders();
     // The case on a fresh world: what AWS stores, and what a lent fixture must match.

@@ -193,27 +193,19 @@ mod tests {
     use crate::target::Observed;
 
     fn result(id: &str, status: u16, verdict: Verdict) -> CaseResult {
+        let expected = Expect {
+            status: 201,
+            error_type: None,
+            message_like: None,
+            statement: None,
+            policy: None,
+        };
         CaseResult {
-            id: id.into(),
-            tags: Vec::new(),
-            verdict,
-            expected: Expect {
-                status: 201,
-                error_type: None,
-                message_like: None,
-                statement: None,
-                policy: None,
-            },
             actual: (verdict != Verdict::NotRun).then(|| Observed {
                 status,
                 ..Observed::default()
             }),
-            differences: Vec::new(),
-            detail: None,
-            sent: None,
-            shrunk: None,
-            stored: None,
-            provisioning: Vec::new(),
+            ..CaseResult::new(id.into(), Vec::new(), verdict, expected)
         }
     }
 
