@@ -112,6 +112,20 @@ pub struct Expect {
     pub policy: Option<Value>,
 }
 
+impl Expect {
+    /// An expectation of `status` alone: the error type, message, statement and policy are not
+    /// compared.
+    pub fn status(status: u16) -> Expect {
+        Expect {
+            status,
+            error_type: None,
+            message_like: None,
+            statement: None,
+            policy: None,
+        }
+    }
+}
+
 /// Deserialises a field that is present as `Some(value)`, even when the value is JSON null.
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
     T::deserialize(d).map(Some)

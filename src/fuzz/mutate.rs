@@ -432,13 +432,7 @@ mod tests {
             tags: vec![m.family.name().into()],
             given: crate::case::fixture::given(),
             request: m.request.clone(),
-            expect: Expect {
-                status: 400,
-                error_type: None,
-                message_like: None,
-                statement: None,
-                policy: None,
-            },
+            expect: Expect::status(400),
         }
     }
 

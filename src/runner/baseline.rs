@@ -286,13 +286,7 @@ mod tests {
         } else {
             Verdict::Mismatch
         };
-        let expected = Expect {
-            status: 201,
-            error_type: None,
-            message_like: None,
-            statement: None,
-            policy: None,
-        };
+        let expected = Expect::status(201);
         CaseResult {
             actual: Some(Observed {
                 status,

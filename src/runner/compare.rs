@@ -282,16 +282,6 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn expect(status: u16) -> Expect {
-        Expect {
-            status,
-            error_type: None,
-            message_like: None,
-            statement: None,
-            policy: None,
-        }
-    }
-
     #[test]
     fn escaped_literals_compare_like_their_regex() {
         for (re, m) in [
@@ -319,7 +309,7 @@ mod tests {
         let e = Expect {
             error_type: Some(Some("ValidationException".into())),
             message_like: Some("^1 validation".into()),
-            ..expect(400)
+            ..Expect::status(400)
         };
         let a = Observed {
             status: 400,
@@ -336,7 +326,7 @@ mod tests {
     fn null_error_type_demands_none() {
         let e = Expect {
             error_type: Some(None),
-            ..expect(201)
+            ..Expect::status(201)
         };
         let a = Observed {
             status: 201,
@@ -354,7 +344,7 @@ mod tests {
     fn statements_compare_as_values_then_as_bytes() {
         let e = Expect {
             statement: Some(json!({"Sid": "a", "Effect": "Allow"})),
-            ..expect(201)
+            ..Expect::status(201)
         };
         let raw = r#"{"Effect":"Allow","Sid":"a"}"#;
         let a = Observed {

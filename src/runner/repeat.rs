@@ -193,13 +193,7 @@ mod tests {
     use crate::target::Observed;
 
     fn result(id: &str, status: u16, verdict: Verdict) -> CaseResult {
-        let expected = Expect {
-            status: 201,
-            error_type: None,
-            message_like: None,
-            statement: None,
-            policy: None,
-        };
+        let expected = Expect::status(201);
         CaseResult {
             actual: (verdict != Verdict::NotRun).then(|| Observed {
                 status,
